@@ -1,0 +1,43 @@
+// ${...} templates in runbook strings. Values are substituted into single strings and
+// argv elements; they never become shell syntax.
+//   ${vars.X}   [vars] (their values may use ${env.X} and other vars)
+//   ${env.X}    the environment; every value read is registered with secrets()
+//   ${rollout.name} ${stage.name} ${stage.weight} ${weight.stable} ${weight.canary}
+//   ${event.type} ${event.summary}   runtime values given with with()
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.hpp"
+
+namespace rollout {
+
+using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
+
+// The process environment (getenv).
+EnvLookup process_env();
+
+class Expander {
+ public:
+  Expander(std::map<std::string, std::string> vars, EnvLookup env);
+  // A copy that also knows `key` (e.g. "weight.canary", "stage.name").
+  Expander with(const std::string& key, std::string value) const;
+  // Expands every ${...}; an unknown name or an unset ${env.X} is an Error naming it.
+  Result<std::string> expand(std::string_view raw) const;
+  Result<std::vector<std::string>> expand(const std::vector<std::string>& raw) const;
+
+ private:
+  std::map<std::string, std::string> vars_;
+  std::map<std::string, std::string> values_;
+  EnvLookup env_;
+};
+
+// Every ${...} reference in `raw` ("vars.prom", "env.TOKEN", ...), in order, for validation.
+std::vector<std::string> template_refs(std::string_view raw);
+
+}  // namespace rollout

@@ -1,0 +1,216 @@
+// The typed runbook: what the parser produces and everything downstream runs.
+// Nothing outside lib/runbook/ reads TOML. Strings that may hold templates
+// (${vars.X}, ${env.X}, ${weight.canary} …) are kept raw here and expanded at use
+// (core/template.hpp), so secrets never sit resolved in the model.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/duration.hpp"
+#include "core/outcome.hpp"
+
+namespace rollout::runbook {
+
+using namespace std::chrono_literals;
+
+// 1-based position in the runbook file; 0 means unknown (built in code).
+struct Pos {
+  int line = 0;
+  int col = 0;
+};
+
+enum class RouterType { haproxy, http, exec };
+enum class SourceType { prometheus, http_json, file, exec };
+enum class Unit { ratio, seconds, bytes, count };
+enum class CompareOp { lt, le, gt, ge };
+enum class OnBreach { rollback, pause, notify };
+enum class AdvanceMode { automatic, manual };
+enum class OnTimeout { rollback, pause };
+enum class OnInterrupt { pause, rollback };
+
+struct Rollout {
+  std::string name;
+  std::string description;
+  OnInterrupt on_interrupt = OnInterrupt::pause;
+  Duration report_every = 5min;  // summary line cadence without a TTY
+  Pos pos;
+};
+
+struct Router {
+  RouterType type = RouterType::exec;
+  // haproxy: "unix:/path" or "tcp:host:port", every load-balancer instance.
+  std::vector<std::string> sockets;
+  std::string backend;
+  std::vector<std::string> stable;  // server names in the backend
+  std::vector<std::string> canary;
+  // http: a templated request; ${weight.stable} and ${weight.canary} are percents.
+  std::string url;
+  std::string method = "POST";
+  std::map<std::string, std::string> headers;
+  std::string body;
+  // exec: argv, also given ROLLOUT_WEIGHT_STABLE / ROLLOUT_WEIGHT_CANARY.
+  std::vector<std::string> command;
+  Duration timeout = 5s;  // per call (one socket command, one request, one exec)
+  bool insecure = false;  // http: skip TLS verification
+  Pos pos;
+};
+
+struct MetricSource {
+  std::string name;
+  SourceType type = SourceType::prometheus;
+  std::string url;                            // prometheus, http-json
+  std::map<std::string, std::string> headers;  // prometheus, http-json
+  std::string path;                           // file
+  std::vector<std::string> command;           // exec
+  Duration timeout = 5s;
+  bool insecure = false;
+  Pos pos;
+};
+
+struct Check {
+  std::string name;
+  std::string source;  // a key of Runbook::metrics
+  std::string query;   // PromQL, or a JSON pointer for http-json/file/exec
+  Unit unit = Unit::count;
+  Outcome no_data = Outcome::inconclusive;  // pass | fail | inconclusive
+  // Optional: a query giving how many samples the value stands on (e.g. requests in
+  // the window); fewer than min_samples makes the measurement inconclusive.
+  std::string samples_query;
+  int min_samples = 0;
+  Pos pos;
+};
+
+struct Health {
+  std::string name;
+  std::vector<std::string> urls;
+  int expect_status = 200;
+  std::string expect_body;  // substring the body must contain, if set
+  Duration interval = 1s;
+  Duration timeout = 2s;  // per request
+  int successes = 1;      // consecutive, on every url
+  Duration deadline = 1min;
+  bool insecure = false;
+  Pos pos;
+};
+
+// CHECK OP VALUE[UNIT] [for DURATION]; threshold is in the check's base unit
+// (ratio, seconds, bytes, count): "error_rate < 1%" has threshold 0.01.
+struct Gate {
+  std::string text;  // as written, for messages and reports
+  std::string check;
+  CompareOp op = CompareOp::lt;
+  double threshold = 0;
+  std::optional<Duration> sustain;  // "for 1h": a breach counts once sustained this long
+  Pos pos;
+};
+
+struct WeightStep {
+  int canary = 0;  // percent of traffic to the new version
+};
+struct HealthStep {
+  std::string health;  // a key of Runbook::health
+};
+struct GateStep {
+  Gate gate;
+};
+struct RunStep {
+  std::vector<std::string> argv;  // empty when shell is set
+  std::string shell;              // run through /bin/sh -c only when the runbook says so
+  std::map<std::string, std::string> env;
+  std::string cwd;
+  Duration timeout = 5min;
+  std::vector<int> expect_exit{0};
+};
+struct KillStep {
+  std::string pidfile;  // exactly one of pidfile, name, pattern
+  std::string name;     // exact process name (comm)
+  std::string pattern;  // matched against the full command line
+  std::string signal = "TERM";
+  Duration grace = 10s;  // then SIGKILL
+};
+struct HttpStep {
+  std::string url;
+  std::string method = "POST";
+  std::map<std::string, std::string> headers;
+  std::string body;
+  Duration timeout = 10s;
+  int retries = 2;
+  bool insecure = false;
+};
+struct PauseStep {
+  std::optional<Duration> duration;  // nullopt: until `rollout advance`
+  std::optional<Duration> approval_timeout;
+  OnTimeout on_timeout = OnTimeout::rollback;
+};
+
+using Action = std::variant<WeightStep, HealthStep, GateStep, RunStep, KillStep, HttpStep, PauseStep>;
+
+struct Step {
+  Action action;
+  std::optional<Duration> budget;  // rollback steps: time allowed, retried within it
+  Pos pos;
+};
+
+struct Stage {
+  std::string name;
+  int weight = 0;
+  Duration hold = 0ms;
+  Duration interval = 30s;
+  std::vector<Gate> gates;
+  int failure_limit = 1;       // consecutive fails before acting
+  int inconclusive_limit = 3;  // consecutive inconclusive before acting
+  int error_limit = 3;         // consecutive errors before acting
+  OnBreach on_breach = OnBreach::rollback;
+  AdvanceMode advance = AdvanceMode::automatic;
+  std::optional<Duration> approval_timeout;  // manual advance
+  OnTimeout on_timeout = OnTimeout::pause;
+  std::vector<Step> before;
+  std::vector<Step> after;
+  Pos pos;
+};
+
+struct Notify {
+  std::string url;
+  std::string method = "POST";
+  std::map<std::string, std::string> headers;
+  std::vector<std::string> events;  // breach, rollback_finished, paused, completed, ...
+  std::string body;
+  Duration timeout = 10s;
+  Pos pos;
+};
+
+struct Rollback {
+  Duration budget = 5min;
+  std::vector<Step> steps;  // default: [{ weight = 0 }]
+  Pos pos;
+};
+
+struct Runbook {
+  std::string path;  // as given on the command line
+  Rollout rollout;
+  std::map<std::string, std::string> vars;  // raw values, may hold ${env.X}
+  Router router;
+  std::map<std::string, MetricSource> metrics;
+  std::map<std::string, Check> checks;
+  std::map<std::string, Health> health;
+  std::vector<Stage> stages;
+  std::vector<Notify> notify;
+  Rollback rollback;
+};
+
+// Names as the runbook spells them, for messages and JSON.
+const char* to_string(RouterType);
+const char* to_string(SourceType);
+const char* to_string(Unit);
+const char* to_string(CompareOp);
+const char* to_string(OnBreach);
+const char* to_string(AdvanceMode);
+const char* to_string(OnTimeout);
+const char* to_string(OnInterrupt);
+const char* step_kind(const Action&);  // "weight", "health", "gate", "run", ...
+
+}  // namespace rollout::runbook
