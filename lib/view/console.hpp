@@ -1,0 +1,27 @@
+// What the operator sees while a rollout runs: on a TTY a live view redrawn in place;
+// without one, plain event lines plus a summary every report_every; with --output json,
+// one JSON event a line on stdout (the first line names the schema version).
+#pragma once
+
+#include <cstdio>
+#include <memory>
+
+#include "engine/events.hpp"
+#include "runbook/model.hpp"
+
+namespace rollout {
+
+struct ConsoleOptions {
+  bool json = false;   // --output json
+  bool color = false;  // a TTY, and neither NO_COLOR nor --no-color
+  bool live = false;   // stdout is a TTY: redraw in place
+  bool quiet = false;
+  int verbose = 0;
+  int width = 80;      // terminal columns
+};
+
+std::unique_ptr<EventSink> make_console(const ConsoleOptions& options,
+                                        const runbook::Runbook& book, std::FILE* out,
+                                        std::FILE* err);
+
+}  // namespace rollout
