@@ -1,0 +1,35 @@
+// The picture of where a rollout stands, built from its events: the live view redraws it,
+// `rollout status` prints it once from the journal, `status --output json` serialises it.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/events.hpp"
+
+namespace rollout {
+
+struct SnapshotOptions {
+  int width = 80;
+  bool color = false;
+  std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
+};
+
+class Snapshot : public EventSink {
+ public:
+  Snapshot();
+  ~Snapshot() override;
+  void on_event(const Event& event) override;
+  // Several lines: rollout and stage, traffic bar, hold progress and ETA, gates with their
+  // latest values against thresholds and trend, the last few events, what the operator can do.
+  std::string render(const SnapshotOptions& options) const;
+  nlohmann::json to_json() const;
+
+ private:
+  struct Data;
+  Data* d_;
+};
+
+}  // namespace rollout
