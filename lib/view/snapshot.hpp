@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -29,7 +30,7 @@ class Snapshot : public EventSink {
 
  private:
   struct Data;
-  Data* d_;
+  std::unique_ptr<Data> d_;
 };
 
 }  // namespace rollout
