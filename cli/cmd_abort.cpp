@@ -1,17 +1,20 @@
-// `rollout abort` — placeholder until its issue lands.
-#include <fmt/core.h>
-
+// `rollout abort [NAME] [--reason TEXT]`: roll back now. Asks the running process; with
+// none, performs the rollback in this terminal (exit 3 when it succeeds).
 #include "cli.hpp"
-#include "core/exit_status.hpp"
+#include "run_context.hpp"
+#include "state/file_control.hpp"
 
 namespace rollout::cli {
 
-void add_abort(CLI::App& app, const GlobalOptions&, int& exit_code) {
-  auto* cmd = app.add_subcommand("abort", "(not implemented yet)");
-  cmd->allow_extras();
-  cmd->callback([&exit_code] {
-    fmt::print(stderr, "rollout: error: 'abort' is not implemented yet\n");
-    exit_code = to_int(ExitCode::usage);
+void add_abort(CLI::App& app, const GlobalOptions& g, int& exit_code) {
+  auto* cmd = app.add_subcommand("abort", "Roll back now");
+  auto name = std::make_shared<std::string>();
+  auto reason = std::make_shared<std::string>();
+  cmd->add_option("name", *name, "The rollout (may be left out when there is only one)");
+  cmd->add_option("--reason", *reason, "Why (journal and report)");
+  cmd->callback([&g, &exit_code, name, reason] {
+    exit_code = request_or_run(
+        g, *name, ControlRequest{ControlRequest::Kind::abort, state::whoami(), *reason});
   });
 }
 

@@ -1,17 +1,19 @@
-// `rollout advance` — placeholder until its issue lands.
-#include <fmt/core.h>
-
+// `rollout advance [NAME]`: skip the rest of the hold / pass a manual gate. Asks the
+// running process; with none, continues the rollout in this terminal.
 #include "cli.hpp"
-#include "core/exit_status.hpp"
+#include "run_context.hpp"
+#include "state/file_control.hpp"
 
 namespace rollout::cli {
 
-void add_advance(CLI::App& app, const GlobalOptions&, int& exit_code) {
-  auto* cmd = app.add_subcommand("advance", "(not implemented yet)");
-  cmd->allow_extras();
-  cmd->callback([&exit_code] {
-    fmt::print(stderr, "rollout: error: 'advance' is not implemented yet\n");
-    exit_code = to_int(ExitCode::usage);
+void add_advance(CLI::App& app, const GlobalOptions& g, int& exit_code) {
+  auto* cmd =
+      app.add_subcommand("advance", "Skip the rest of the current hold / pass a manual gate");
+  auto name = std::make_shared<std::string>();
+  cmd->add_option("name", *name, "The rollout (may be left out when there is only one)");
+  cmd->callback([&g, &exit_code, name] {
+    exit_code = request_or_run(g, *name,
+                               ControlRequest{ControlRequest::Kind::advance, state::whoami(), ""});
   });
 }
 

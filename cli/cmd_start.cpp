@@ -1,17 +1,24 @@
-// `rollout start` — placeholder until its issue lands.
-#include <fmt/core.h>
-
+// `rollout start RUNBOOK [--dry-run] [--scenario FILE] [--yes] [--from STAGE]`
 #include "cli.hpp"
-#include "core/exit_status.hpp"
+#include "run_context.hpp"
 
 namespace rollout::cli {
 
-void add_start(CLI::App& app, const GlobalOptions&, int& exit_code) {
-  auto* cmd = app.add_subcommand("start", "(not implemented yet)");
-  cmd->allow_extras();
-  cmd->callback([&exit_code] {
-    fmt::print(stderr, "rollout: error: 'start' is not implemented yet\n");
-    exit_code = to_int(ExitCode::usage);
+void add_start(CLI::App& app, const GlobalOptions& g, int& exit_code) {
+  auto* cmd = app.add_subcommand("start", "Start a rollout (or rehearse it with --dry-run)");
+  auto req = std::make_shared<DriveRequest>();
+  cmd->add_option("runbook", req->runbook, "The runbook (TOML)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_flag("--dry-run", req->dry_run,
+                "Rehearse on a virtual clock; touches nothing (state in STATE_DIR/NAME.dry-run)");
+  cmd->add_option("--scenario", req->scenario, "Script metric values over time (dry run)")
+      ->check(CLI::ExistingFile);
+  cmd->add_flag("-y,--yes", req->yes, "Do not ask for confirmation");
+  cmd->add_option("--from", req->from, "Pick up at this stage (the split may already be shifted)");
+  cmd->callback([&g, &exit_code, req] {
+    req->mode = DriveRequest::Mode::start;
+    exit_code = drive(g, *req);
   });
 }
 

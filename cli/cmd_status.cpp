@@ -1,17 +1,160 @@
-// `rollout status` — placeholder until its issue lands.
-#include <fmt/core.h>
+// `rollout status [NAME] [--watch | --wait [--timeout D]]`: where a rollout stands, read
+// from the state directory without the lock (works while another shell runs it).
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include <fmt/format.h>
 
 #include "cli.hpp"
+#include "core/duration.hpp"
 #include "core/exit_status.hpp"
+#include "engine/position.hpp"
+#include "run_context.hpp"
+#include "state/file_store.hpp"
+#include "state/layout.hpp"
+#include "state/lock.hpp"
+#include "state/signals.hpp"
+#include "view/snapshot.hpp"
 
 namespace rollout::cli {
 
-void add_status(CLI::App& app, const GlobalOptions&, int& exit_code) {
-  auto* cmd = app.add_subcommand("status", "(not implemented yet)");
-  cmd->allow_extras();
-  cmd->callback([&exit_code] {
-    fmt::print(stderr, "rollout: error: 'status' is not implemented yet\n");
-    exit_code = to_int(ExitCode::usage);
+namespace {
+
+struct Reading {
+  std::vector<Event> events;
+  std::optional<nlohmann::json> state;
+  std::optional<state::LockHolder> holder;
+};
+
+Reading read_rollout(const std::string& dir) {
+  Reading r;
+  state::FileStateStore store(dir);
+  if (auto lines = store.journal()) r.events = engine::events_from_journal(*lines);
+  if (auto s = store.load_state(); s && *s) r.state = **s;
+  r.holder = state::lock_holder(dir);
+  return r;
+}
+
+std::string render_text(const Reading& r, bool color) {
+  Snapshot snap;
+  for (const auto& e : r.events) snap.on_event(e);
+  SnapshotOptions so;
+  so.color = color;
+  std::string out = snap.render(so);
+  if (!out.empty() && out.back() != '\n') out += '\n';
+  out += r.holder ? "runner: " + r.holder->describe() + "\n"
+                  : "runner: none (no process holds the lock)\n";
+  return out;
+}
+
+nlohmann::json render_json(const Reading& r) {
+  Snapshot snap;
+  for (const auto& e : r.events) snap.on_event(e);
+  const auto pos = engine::replay(r.events);
+  return {{"state", r.state ? *r.state : nlohmann::json(nullptr)},
+          {"position", pos.to_json()},
+          {"lock", r.holder ? r.holder->to_json() : nlohmann::json(nullptr)},
+          {"snapshot", snap.to_json()}};
+}
+
+// The rollout stopped (ended, paused, interrupted) and no process is running it.
+bool settled(const Reading& r) {
+  const auto pos = engine::replay(r.events);
+  return !pos.outcome.empty() && !r.holder;
+}
+
+}  // namespace
+
+void add_status(CLI::App& app, const GlobalOptions& g, int& exit_code) {
+  auto* cmd =
+      app.add_subcommand("status", "Where a rollout stands (works while another shell runs it)");
+  struct Opts {
+    std::string name;
+    bool watch = false;
+    bool wait = false;
+    std::string timeout;
+  };
+  auto o = std::make_shared<Opts>();
+  cmd->add_option("name", o->name, "The rollout (may be left out when there is only one)");
+  auto* watch =
+      cmd->add_flag("--watch", o->watch, "Redraw until it ends (Ctrl-C to stop watching)");
+  auto* wait =
+      cmd->add_flag("--wait", o->wait, "Block until it ends or pauses; exit with its code");
+  cmd->add_option("--timeout", o->timeout, "With --wait: give up after this long (exit 2)")
+      ->needs(wait);
+  watch->excludes(wait);
+  cmd->callback([&g, &exit_code, o] {
+    auto name = state::pick_rollout(g.state_dir, o->name);
+    if (!name) {
+      print_error(name.error().message);
+      exit_code = to_int(ExitCode::usage);
+      return;
+    }
+    const std::string dir = state::rollout_dir(g.state_dir, *name);
+    std::optional<Duration> timeout;
+    if (!o->timeout.empty()) {
+      timeout = parse_duration(o->timeout);
+      if (!timeout) {
+        print_error("--timeout: bad duration '" + o->timeout + "' (e.g. 30s, 5m)");
+        exit_code = to_int(ExitCode::usage);
+        return;
+      }
+    }
+    Reading r = read_rollout(dir);
+    if (r.events.empty() && !r.state) {
+      print_error(fmt::format("no rollout named '{}' in {}", *name, g.state_dir));
+      exit_code = to_int(ExitCode::usage);
+      return;
+    }
+    const bool color = !g.no_color && ::isatty(1) == 1;
+    if (o->wait) {
+      const auto t0 = std::chrono::steady_clock::now();
+      state::install_signal_handlers();
+      while (!settled(r)) {
+        if (state::interrupts_received() > 0) {
+          exit_code = to_int(ExitCode::interrupted);
+          return;
+        }
+        if (timeout && std::chrono::steady_clock::now() - t0 >= *timeout) {
+          print_error(fmt::format("{} still running after {}", *name, format_duration(*timeout)));
+          exit_code = to_int(ExitCode::usage);
+          return;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+        r = read_rollout(dir);
+      }
+      const auto pos = engine::replay(r.events);
+      if (g.json())
+        fmt::print("{}\n", render_json(r).dump());
+      else if (!g.quiet)
+        fmt::print("{}", render_text(r, color));
+      exit_code = pos.exit_code >= 0 ? pos.exit_code : to_int(ExitCode::ok);
+      return;
+    }
+    if (o->watch) {
+      state::install_signal_handlers();
+      for (;;) {
+        if (g.json()) {
+          fmt::print("{}\n", render_json(r).dump());
+        } else {
+          if (::isatty(1) == 1) fmt::print("\x1b[H\x1b[2J");
+          fmt::print("{}", render_text(r, color));
+        }
+        std::fflush(stdout);
+        if (settled(r) || state::interrupts_received() > 0) break;
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+        r = read_rollout(dir);
+      }
+      exit_code = to_int(ExitCode::ok);
+      return;
+    }
+    if (g.json())
+      fmt::print("{}\n", render_json(r).dump(2));
+    else
+      fmt::print("{}", render_text(r, color));
+    exit_code = to_int(ExitCode::ok);
   });
 }
 

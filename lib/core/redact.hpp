@@ -3,8 +3,10 @@
 // once, before any subscriber sees it.
 #pragma once
 
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -16,8 +18,15 @@ class Secrets {
   // would turn ordinary text into asterisks and are no secret anyway).
   void add(std::string value);
   std::string redact(std::string_view text) const;
+  // Without these, a std::string or literal argument is ambiguous (json converts from both).
+  std::string redact(const std::string& text) const { return redact(std::string_view(text)); }
+  std::string redact(const char* text) const { return redact(std::string_view(text)); }
   nlohmann::json redact(const nlohmann::json& value) const;  // every string inside
   bool empty() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<std::string> values_;  // longest first, so a secret inside another is hidden whole
 };
 
 // The process-wide set; thread-safe.

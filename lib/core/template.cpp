@@ -1,0 +1,130 @@
+// Expanding ${...} templates. "$${" is a literal "${" (e.g. for a shell step's own ${HOME}).
+#include "core/template.hpp"
+
+#include <cstdlib>
+
+#include "core/redact.hpp"
+
+namespace rollout {
+
+namespace {
+
+// [vars] may refer to each other; a chain deeper than this is a cycle.
+constexpr int kMaxDepth = 16;
+
+}  // namespace
+
+EnvLookup process_env() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    if (const char* v = std::getenv(name.c_str())) return std::string(v);
+    return std::nullopt;
+  };
+}
+
+Expander::Expander(std::map<std::string, std::string> vars, EnvLookup env)
+    : vars_(std::move(vars)), env_(std::move(env)) {
+  if (!env_) env_ = process_env();
+}
+
+Expander Expander::with(const std::string& key, std::string value) const {
+  Expander copy = *this;
+  copy.values_[key] = std::move(value);
+  return copy;
+}
+
+namespace {
+
+struct Walker {
+  const std::map<std::string, std::string>& vars;
+  const std::map<std::string, std::string>& values;
+  const EnvLookup& env;
+
+  Result<std::string> resolve(const std::string& ref, int depth) const {
+    if (auto it = values.find(ref); it != values.end()) return it->second;
+    const auto dot = ref.find('.');
+    const std::string ns = ref.substr(0, dot);
+    const std::string name = dot == std::string::npos ? "" : ref.substr(dot + 1);
+    if (ns == "vars") {
+      auto it = vars.find(name);
+      if (it == vars.end()) return make_error("${" + ref + "} is not defined in [vars]");
+      if (depth >= kMaxDepth)
+        return make_error("${" + ref + "} refers to itself through other [vars] (a cycle)");
+      return expand(it->second, depth + 1);
+    }
+    if (ns == "env") {
+      if (name.empty()) return make_error("${env.} names no variable");
+      auto v = env(name);
+      if (!v) return make_error("${" + ref + "} is not set in the environment");
+      secrets().add(*v);
+      return *v;
+    }
+    if (ns == "rollout" || ns == "stage" || ns == "weight" || ns == "event")
+      return make_error("${" + ref + "} has no value here");
+    return make_error("unknown template ${" + ref + "}");
+  }
+
+  Result<std::string> expand(std::string_view raw, int depth) const {
+    std::string out;
+    out.reserve(raw.size());
+    std::size_t i = 0;
+    while (i < raw.size()) {
+      if (raw.compare(i, 3, "$${") == 0) {
+        out += "${";
+        i += 3;
+        continue;
+      }
+      if (raw.compare(i, 2, "${") == 0) {
+        const auto close = raw.find('}', i + 2);
+        if (close == std::string_view::npos)
+          return make_error("unterminated '${' (a template ends with '}')");
+        auto value = resolve(std::string(raw.substr(i + 2, close - i - 2)), depth);
+        if (!value) return value;
+        out += *value;
+        i = close + 1;
+        continue;
+      }
+      out += raw[i++];
+    }
+    return out;
+  }
+};
+
+}  // namespace
+
+Result<std::string> Expander::expand(std::string_view raw) const {
+  if (raw.find("${") == std::string_view::npos) return std::string(raw);
+  return Walker{vars_, values_, env_}.expand(raw, 0);
+}
+
+Result<std::vector<std::string>> Expander::expand(const std::vector<std::string>& raw) const {
+  std::vector<std::string> out;
+  out.reserve(raw.size());
+  for (const auto& r : raw) {
+    auto v = expand(r);
+    if (!v) return v.error();
+    out.push_back(std::move(*v));
+  }
+  return out;
+}
+
+std::vector<std::string> template_refs(std::string_view raw) {
+  std::vector<std::string> refs;
+  std::size_t i = 0;
+  while (i < raw.size()) {
+    if (raw.compare(i, 3, "$${") == 0) {
+      i += 3;
+      continue;
+    }
+    if (raw.compare(i, 2, "${") == 0) {
+      const auto close = raw.find('}', i + 2);
+      if (close == std::string_view::npos) break;
+      refs.emplace_back(raw.substr(i + 2, close - i - 2));
+      i = close + 1;
+      continue;
+    }
+    ++i;
+  }
+  return refs;
+}
+
+}  // namespace rollout

@@ -1,0 +1,351 @@
+// The stage machine: start, resume, stages, before/after steps and the stage weight.
+// Holds and gates are in hold.cpp, steps in step_exec.cpp, rollback and endings in
+// rollback.cpp.
+#include "engine/engine.hpp"
+
+#include <fmt/format.h>
+
+#include "engine/preflight.hpp"
+
+namespace rollout::engine {
+
+namespace {
+
+// Step boundaries: the journal is fsync'd after these (a crash loses at most the gate
+// measurements since the last one, never a decision).
+bool is_boundary(EventType type) {
+  switch (type) {
+    case EventType::gate_measured:
+    case EventType::step_started:
+    case EventType::warning:
+    case EventType::preflight:
+      return false;
+    default:
+      return true;
+  }
+}
+
+class JournalSink : public EventSink {
+ public:
+  explicit JournalSink(StateStore& store) : store_(store) {}
+  void on_event(const Event& event) override {
+    // A failed append is not fatal to a rollout in flight (the terminal still shows it);
+    // the file store reports the failure on its own.
+    (void)store_.append(to_json(event), is_boundary(event.type));
+  }
+
+ private:
+  StateStore& store_;
+};
+
+class ReplaySink : public EventSink {
+ public:
+  explicit ReplaySink(Replayer& r) : r_(r) {}
+  void on_event(const Event& event) override { r_.apply(event); }
+
+ private:
+  Replayer& r_;
+};
+
+}  // namespace
+
+Engine::Engine(const runbook::Runbook& book, const Expander& expander, Ports ports, Options options)
+    : book_(book), expander_(expander), ports_(std::move(ports)), opts_(std::move(options)) {
+  journal_ = std::make_unique<JournalSink>(ports_.store);
+  replay_sink_ = std::make_unique<ReplaySink>(replayer_);
+}
+
+Engine::~Engine() = default;
+
+void Engine::subscribe(EventSink* sink) {
+  if (sink) subscribers_.push_back(sink);
+}
+
+void Engine::emit(EventType type, const std::string& stage, std::string summary,
+                  nlohmann::json data) {
+  emitter_->emit(type, stage, std::move(summary), std::move(data));
+}
+
+void Engine::save_state(const std::string& status) {
+  nlohmann::json state = replayer_.position().to_json();
+  state["v"] = 1;
+  state["status"] = status;
+  state["name"] = book_.rollout.name;
+  state["runbook"] = book_.path;
+  state["dry_run"] = opts_.dry_run;
+  state["updated"] =
+      to_json(Event{EventType::warning, 0, ports_.clock.wall(), 0, "", "", {}})["time"];
+  (void)ports_.store.save_state(state);
+}
+
+Expander Engine::expander_for(const runbook::Stage* stage) const {
+  const Split split = replayer_.position().split;
+  Expander e = expander_.with("weight.stable", std::to_string(split.stable))
+                   .with("weight.canary", std::to_string(split.canary));
+  if (stage)
+    e = e.with("stage.name", stage->name).with("stage.weight", std::to_string(stage->weight));
+  return e;
+}
+
+namespace {
+nlohmann::json stage_list(const runbook::Runbook& book) {
+  nlohmann::json stages = nlohmann::json::array();
+  for (const auto& s : book.stages)
+    stages.push_back({{"name", s.name}, {"weight", s.weight}, {"hold_ms", s.hold.count()}});
+  return stages;
+}
+}  // namespace
+
+ExitCode Engine::start() {
+  emitter_ = std::make_unique<Emitter>(ports_.clock, 0, 0);
+  emitter_->subscribe(journal_.get());
+  emitter_->subscribe(replay_sink_.get());
+  for (auto* s : subscribers_) emitter_->subscribe(s);
+  started_at_ = ports_.clock.now();
+
+  int from = 0;
+  if (!opts_.from_stage.empty()) {
+    from = -1;
+    for (std::size_t i = 0; i < book_.stages.size(); ++i)
+      if (book_.stages[i].name == opts_.from_stage) from = static_cast<int>(i);
+  }
+  nlohmann::json data = {{"runbook", book_.path},    {"name", book_.rollout.name},
+                         {"dry_run", opts_.dry_run}, {"resumed", false},
+                         {"by", opts_.by},           {"stages", stage_list(book_)}};
+  if (!opts_.from_stage.empty()) data["from_stage"] = opts_.from_stage;
+  emit(EventType::rollout_started, "",
+       fmt::format("{} {}: {} stages{}", opts_.dry_run ? "rehearsing" : "starting",
+                   book_.rollout.name, book_.stages.size(),
+                   opts_.from_stage.empty() ? "" : ", from stage " + opts_.from_stage),
+       std::move(data));
+  save_state("running");
+  if (from < 0) {
+    emit(EventType::warning, "", fmt::format("no stage named '{}'", opts_.from_stage),
+         {{"message", fmt::format("no stage named '{}'", opts_.from_stage)}});
+    return finish("preflight_failed", ExitCode::usage, "no such stage: " + opts_.from_stage);
+  }
+
+  if (!opts_.skip_preflight) {
+    PreflightInput in{book_, expander_, ports_.router, ports_.sources, ports_.health, false, {}};
+    in.allow_any_split = !opts_.from_stage.empty();
+    in.extra = opts_.preflight_extra;
+    PreflightResult r = run_preflight(in);
+    emit(EventType::preflight, "", r.summary(), r.to_json());
+    if (!r.ok) return finish("preflight_failed", ExitCode::usage, r.summary());
+  }
+
+  Position p;
+  p.started = true;
+  p.stage = from;
+  p.phase = Phase::before;
+  const ExitCode code = run(p, false);
+  emitter_.reset();
+  return code;
+}
+
+ExitCode Engine::resume(const std::vector<Event>& journal, std::optional<ControlRequest> first) {
+  for (const auto& e : journal) replayer_.apply(e);
+  const Position p = replayer_.position();
+  emitter_ = std::make_unique<Emitter>(ports_.clock, p.last_t_ms, p.last_seq);
+  emitter_->subscribe(journal_.get());
+  emitter_->subscribe(replay_sink_.get());
+  for (auto* s : subscribers_) emitter_->subscribe(s);
+  started_at_ = ports_.clock.now();
+  if (!p.started || p.final()) {
+    emitter_.reset();
+    return ExitCode::usage;
+  }
+  if (first) pending_.push_front(*first);
+
+  const std::string at =
+      p.phase == Phase::rollback ? "the rollback"
+      : p.stage < static_cast<int>(book_.stages.size())
+          ? fmt::format("stage {} ({})", book_.stages[p.stage].name, to_string(p.phase))
+          : "the end";
+  nlohmann::json data = {{"runbook", book_.path},    {"name", book_.rollout.name},
+                         {"dry_run", opts_.dry_run}, {"resumed", true},
+                         {"by", opts_.by},           {"stages", stage_list(book_)}};
+  if (p.stage < static_cast<int>(book_.stages.size()))
+    data["from_stage"] = book_.stages[p.stage].name;
+  emit(EventType::rollout_started, "", fmt::format("resuming {} at {}", book_.rollout.name, at),
+       std::move(data));
+  save_state("running");
+  const ExitCode code = run(p, true);
+  emitter_.reset();
+  return code;
+}
+
+ExitCode Engine::run(Position from, bool resumed) {
+  if (from.phase == Phase::rollback) {
+    const std::string trigger = from.rollback_trigger.empty() ? "abort" : from.rollback_trigger;
+    // A resumed rollback starts over from the first step not known to be done; an abort
+    // given now does not change what is left.
+    pull_requests();
+    std::erase_if(pending_,
+                  [](const ControlRequest& r) { return r.kind == ControlRequest::Kind::abort; });
+    return rollback(trigger,
+                    from.rollback_reason.empty() ? "resumed rollback" : from.rollback_reason,
+                    from.step);
+  }
+  // An abort (or interrupt) given with the resume acts before anything is touched: the
+  // canary weight is not put back only to be taken away again.
+  if (auto req = take(false)) {
+    if (auto flow = on_request(*req, "", false)) return flow->code;
+  }
+  if (from.phase == Phase::done) {
+    // Everything was done before the crash but the ending was not written.
+    if (from.rollback_trigger.empty()) return finish("completed", ExitCode::ok, "");
+    if (from.rollback_trigger == "abort" || from.rollback_trigger == "interrupt")
+      return finish("aborted", ExitCode::aborted, from.rollback_reason);
+    return finish("rolled_back", ExitCode::rolled_back, from.rollback_reason);
+  }
+  const int n = static_cast<int>(book_.stages.size());
+  for (int i = std::max(0, from.stage); i < n; ++i) {
+    Position at;
+    if (i == from.stage && from.phase != Phase::done) {
+      at = from;
+      if (resumed && at.phase == Phase::hold) {
+        // The router may have been changed while no one held the lock; the journal's
+        // weight is put back (setting a weight twice is harmless).
+        if (auto flow = set_stage_weight(book_.stages[i])) return flow->code;
+      }
+    } else if (i == from.stage) {
+      continue;
+    } else {
+      at.stage = i;
+      at.phase = Phase::before;
+    }
+    if (auto flow = run_stage(static_cast<std::size_t>(i), at)) return flow->code;
+  }
+  emit(EventType::completed, "",
+       fmt::format("{} completed: {}% on the new version", book_.rollout.name,
+                   replayer_.position().split.canary),
+       {{"duration_ms", (ports_.clock.now() - started_at_).count()}});
+  return finish("completed", ExitCode::ok, "");
+}
+
+Engine::Flow Engine::run_stage(std::size_t index, Position& at) {
+  const runbook::Stage& stage = book_.stages[index];
+  const Duration stage_t0 = ports_.clock.now();
+  if (!at.stage_announced || at.stage != static_cast<int>(index)) {
+    emit(EventType::stage_started, stage.name,
+         fmt::format("stage {} ({}/{}): {}% for {}", stage.name, index + 1, book_.stages.size(),
+                     stage.weight, format_duration(stage.hold)),
+         {{"index", index},
+          {"weight", stage.weight},
+          {"hold_ms", stage.hold.count()},
+          {"interval_ms", stage.interval.count()}});
+    save_state("running");
+    at.phase = Phase::before;
+    at.step = 0;
+  }
+  measurements_ = 0;
+  if (at.phase == Phase::before) {
+    if (auto flow = run_steps(stage.before, "before", at.step, stage)) return flow;
+    if (auto flow = set_stage_weight(stage)) return flow;
+    at.phase = Phase::hold;
+    at.hold_remaining_ms = -1;
+  }
+  if (at.phase == Phase::hold) {
+    const std::int64_t remaining =
+        at.hold_remaining_ms >= 0 ? at.hold_remaining_ms : stage.hold.count();
+    if (auto flow = hold(stage, remaining)) return flow;
+    at.phase = Phase::after;
+    at.step = 0;
+  }
+  if (at.phase == Phase::after) {
+    if (auto flow = run_steps(stage.after, "after", at.step, stage)) return flow;
+  }
+  emit(EventType::stage_completed, stage.name,
+       fmt::format("stage {} done after {}", stage.name,
+                   format_duration(ports_.clock.now() - stage_t0)),
+       {{"duration_ms", (ports_.clock.now() - stage_t0).count()}, {"measurements", measurements_}});
+  save_state("running");
+  return std::nullopt;
+}
+
+Engine::Flow Engine::run_steps(const std::vector<runbook::Step>& steps, const char* phase, int from,
+                               const runbook::Stage& stage) {
+  for (int j = std::max(0, from); j < static_cast<int>(steps.size()); ++j) {
+    if (auto req = take(false)) {
+      if (auto flow = on_request(*req, stage.name, false)) return flow;
+    }
+    const runbook::Step& step = steps[j];
+    const std::string desc = describe(step);
+    const std::string kind = step_kind_name(step.action);
+    emit(EventType::step_started, stage.name, fmt::format("{} step: {}", phase, desc),
+         {{"phase", phase}, {"index", j}, {"kind", kind}, {"description", desc}});
+    const Duration t0 = ports_.clock.now();
+    StepResult r = execute(step, &stage, std::nullopt, false);
+    if (r.stop) return r.stop;
+    nlohmann::json data = {{"phase", phase}, {"index", j},
+                           {"kind", kind},   {"description", desc},
+                           {"ok", r.ok},     {"duration_ms", (ports_.clock.now() - t0).count()}};
+    if (!r.detail.empty()) data["detail"] = r.detail;
+    if (!r.output.empty()) data["output"] = r.output;
+    emit(EventType::step_finished, stage.name,
+         fmt::format("{} step {}: {}{}", phase, r.ok ? "done" : "FAILED", desc,
+                     r.detail.empty() ? "" : " (" + r.detail + ")"),
+         std::move(data));
+    if (r.request) {
+      if (auto flow = on_request(*r.request, stage.name, false)) return flow;
+    }
+    if (!r.ok)
+      return Stop{
+          rollback(r.trigger, fmt::format("{} step failed: {}: {}", phase, desc, r.detail))};
+  }
+  return std::nullopt;
+}
+
+Engine::Flow Engine::set_stage_weight(const runbook::Stage& stage) {
+  StepResult r = exec_weight(stage.weight, stage.name);
+  if (!r.ok)
+    return Stop{rollback("step_failed",
+                         fmt::format("setting weight {}% failed: {}", stage.weight, r.detail))};
+  return std::nullopt;
+}
+
+// ---- control -------------------------------------------------------------------------
+
+void Engine::pull_requests() {
+  while (auto r = ports_.control.poll()) {
+    if (r->kind == ControlRequest::Kind::interrupt) {
+      ++interrupts_;
+      if (in_rollback_ && interrupts_ < 2) {
+        emit(EventType::warning, "",
+             "rolling back: interrupt again to stop the rollback (it will be left incomplete)",
+             {{"message", "interrupt during rollback ignored; a second one stops it"}});
+        continue;
+      }
+    }
+    if (in_rollback_ && r->kind != ControlRequest::Kind::interrupt) {
+      emit(EventType::warning, "", "already rolling back; request ignored",
+           {{"message",
+             fmt::format("{} request from {} ignored during rollback",
+                         r->kind == ControlRequest::Kind::abort ? "abort" : "advance", r->by)}});
+      continue;
+    }
+    pending_.push_back(std::move(*r));
+  }
+}
+
+std::optional<ControlRequest> Engine::take(bool take_advance) {
+  pull_requests();
+  for (auto it = pending_.begin(); it != pending_.end(); ++it) {
+    if (it->kind == ControlRequest::Kind::advance && !take_advance) continue;
+    ControlRequest r = std::move(*it);
+    pending_.erase(it);
+    return r;
+  }
+  return std::nullopt;
+}
+
+std::optional<ControlRequest> Engine::wait_until(Duration deadline, bool take_advance) {
+  for (;;) {
+    if (auto r = take(take_advance)) return r;
+    if (ports_.clock.now() >= deadline) return std::nullopt;
+    ports_.clock.sleep_until(deadline);
+  }
+}
+
+}  // namespace rollout::engine

@@ -1,0 +1,159 @@
+// The rollout engine: a synchronous stage machine over the ports (lib/ports/). It runs
+// before steps -> weight -> hold with gates -> advance -> after steps, stage after stage,
+// rolls back on a breach or a failed step, and reports everything as events. It never
+// sees a provider type, so the same engine runs for real, in a dry run and in unit tests.
+#pragma once
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/exit_status.hpp"
+#include "core/template.hpp"
+#include "engine/emitter.hpp"
+#include "engine/events.hpp"
+#include "engine/gate_eval.hpp"
+#include "engine/position.hpp"
+#include "ports/clock.hpp"
+#include "ports/control.hpp"
+#include "ports/health_probe.hpp"
+#include "ports/http_client.hpp"
+#include "ports/metric_source.hpp"
+#include "ports/process_control.hpp"
+#include "ports/router.hpp"
+#include "ports/state_store.hpp"
+#include "runbook/model.hpp"
+
+namespace rollout::engine {
+
+struct Ports {
+  Clock& clock;
+  ControlChannel& control;
+  Router& router;
+  std::map<std::string, MetricSource*> sources;  // by [metrics.NAME]
+  HealthProbe& health;
+  ProcessControl& process;
+  HttpClient& http;
+  StateStore& store;
+};
+
+struct Options {
+  bool dry_run = false;
+  bool interactive = false;  // may wait for an operator (a TTY, no CI)
+  std::string from_stage;    // start: pick up at this stage (its weight may already be set)
+  std::string by;            // user@host, for rollout_started
+  bool skip_preflight = false;
+  // Manual gates and open-ended pause steps pass by themselves (a dry run rehearses the
+  // whole path; the awaiting_approval event still shows where a person would be asked).
+  bool auto_approve = false;
+  // Extra preflight results the caller measured (e.g. the state directory is writable).
+  std::vector<nlohmann::json> preflight_extra;
+};
+
+class Engine {
+ public:
+  Engine(const runbook::Runbook& book, const Expander& expander, Ports ports, Options options);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Subscribers in addition to the journal (which is always first).
+  void subscribe(EventSink* sink);
+
+  // A fresh rollout: preflight, then every stage (from options.from_stage if set).
+  ExitCode start();
+  // Continues from the journal: `first` is acted on before anything else (an `advance`
+  // or `abort` given to a process that found no runner). A final rollout is not resumed.
+  ExitCode resume(const std::vector<Event>& journal,
+                  std::optional<ControlRequest> first = std::nullopt);
+
+ private:
+  struct Stop {
+    ExitCode code;
+  };
+  using Flow = std::optional<Stop>;  // nullopt: carry on
+  struct StepResult {
+    bool ok = true;
+    std::string detail;
+    std::string output;
+    std::optional<ControlRequest> request;  // an abort/interrupt that cut the step short
+    std::optional<Stop> stop;               // the step itself ended the run (pause, 5)
+    std::string trigger = "step_failed";    // rollback trigger when !ok
+  };
+
+  ExitCode run(Position from, bool resumed);
+  Flow run_stage(std::size_t index, Position& at);
+  Flow run_steps(const std::vector<runbook::Step>& steps, const char* phase, int from,
+                 const runbook::Stage& stage);
+  Flow hold(const runbook::Stage& stage, std::int64_t remaining_ms);
+  Flow wait_for_operator(const runbook::Stage& stage, const std::string& reason);
+  Flow set_stage_weight(const runbook::Stage& stage);
+
+  // Steps (step_exec.cpp).
+  StepResult execute(const runbook::Step& step, const runbook::Stage* stage,
+                     std::optional<Duration> limit, bool in_rollback);
+  StepResult exec_weight(int canary, const std::string& stage);
+  StepResult exec_health(const std::string& name, std::optional<Duration> limit, bool in_rollback,
+                         const std::string& stage);
+  StepResult exec_gate(const runbook::Gate& gate, const std::string& stage);
+  StepResult exec_run(const runbook::RunStep& step, std::optional<Duration> limit,
+                      const runbook::Stage* stage);
+  StepResult exec_kill(const runbook::KillStep& step, const std::string& stage);
+  StepResult exec_http(const runbook::HttpStep& step, std::optional<Duration> limit,
+                       const runbook::Stage* stage);
+  StepResult exec_pause(const runbook::PauseStep& step, const std::string& stage);
+  std::string describe(const runbook::Step& step) const;
+
+  // Gates (hold.cpp).
+  struct Measured {
+    Reading reading;
+    std::optional<Reading> samples;
+    std::string query;
+    Outcome outcome = Outcome::error;
+  };
+  std::vector<Measured> measure(const std::vector<runbook::Gate>& gates,
+                                const runbook::Stage* stage);
+
+  // Rollback and endings (rollback.cpp).
+  ExitCode rollback(const std::string& trigger, const std::string& reason, int from_step = 0);
+  ExitCode finish(const std::string& outcome, ExitCode code, const std::string& reason);
+  Flow on_request(const ControlRequest& request, const std::string& stage, bool in_hold);
+  ExitCode pause_exit(const std::string& reason, const std::string& stage);
+
+  // Control and time.
+  void pull_requests();
+  // Sleeps until `deadline`, returning early with an abort/interrupt (and, when
+  // `take_advance`, an advance) request. Advances otherwise stay queued.
+  std::optional<ControlRequest> wait_until(Duration deadline, bool take_advance);
+  std::optional<ControlRequest> take(bool take_advance);
+
+  Expander expander_for(const runbook::Stage* stage) const;
+  void emit(EventType type, const std::string& stage, std::string summary,
+            nlohmann::json data = nlohmann::json::object());
+  void save_state(const std::string& status);
+
+  const runbook::Runbook& book_;
+  const Expander& expander_;
+  Ports ports_;
+  Options opts_;
+  std::unique_ptr<Emitter> emitter_;
+  std::unique_ptr<EventSink> journal_;
+  std::unique_ptr<EventSink> replay_sink_;
+  std::vector<EventSink*> subscribers_;
+  std::deque<ControlRequest> pending_;
+  Replayer replayer_;  // where the rollout stands, kept current as events are emitted
+  Duration started_at_{0};
+  int interrupts_ = 0;
+  bool in_rollback_ = false;
+  int measurements_ = 0;  // in the current hold
+};
+
+// Human description of a step ("run ./deploy.sh canary", "weight 0%", "health canary").
+std::string describe_step(const runbook::Step& step);
+// "weight", "health", "gate", "run", "kill", "http", "pause".
+const char* step_kind_name(const runbook::Action& action);
+
+}  // namespace rollout::engine

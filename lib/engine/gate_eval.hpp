@@ -1,0 +1,50 @@
+// Turning a metric Reading into a gate Outcome, and counting consecutive outcomes per gate
+// (failure / inconclusive / error limits, `for` windows) to decide when a gate is breached.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "core/outcome.hpp"
+#include "ports/metric_source.hpp"
+#include "runbook/model.hpp"
+
+namespace rollout::engine {
+
+// A finite value is compared with the threshold; NaN/±Inf are inconclusive; empty follows
+// check.no_data; error is error. `samples`, when the check has a samples_query and a
+// min_samples, must reach min_samples or the measurement is inconclusive.
+Outcome evaluate(const Reading& reading, const runbook::Gate& gate, const runbook::Check& check,
+                 const std::optional<Reading>& samples = std::nullopt);
+
+bool compare(double value, runbook::CompareOp op, double threshold);
+const char* op_symbol(runbook::CompareOp op);
+
+// Consecutive counters of one gate during one hold. A pass resets everything. A fail
+// resets the inconclusive and error counters; inconclusive and error reset each other but
+// not the fail counter (not knowing is not passing). With a `for` window a fail counts
+// only once the gate has been failing (uninterrupted by a pass) for that long.
+class GateTracker {
+ public:
+  struct Breach {
+    std::string counter;  // "failure" | "inconclusive" | "error"
+    int limit = 0;
+  };
+  void record(Outcome outcome, Duration now, const runbook::Gate& gate);
+  // Which limit, if any, the latest record reached.
+  std::optional<Breach> breached(const runbook::Stage& stage) const;
+  void reset_counters();  // after a breach that only notifies
+  int fails() const { return fails_; }
+  int inconclusives() const { return inconclusives_; }
+  int errors() const { return errors_; }
+  std::optional<Outcome> latest() const { return latest_; }
+
+ private:
+  int fails_ = 0;
+  int inconclusives_ = 0;
+  int errors_ = 0;
+  std::optional<Duration> failing_since_;
+  std::optional<Outcome> latest_;
+};
+
+}  // namespace rollout::engine

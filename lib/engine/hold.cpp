@@ -1,0 +1,270 @@
+// The hold: measure every gate each interval (concurrently), count outcomes, act on a
+// breach, and promote only when the hold is over and every gate's latest outcome is pass
+// (and, for a manual stage, someone approved).
+#include <algorithm>
+#include <cmath>
+#include <future>
+
+#include <fmt/format.h>
+
+#include "engine/engine.hpp"
+
+namespace rollout::engine {
+
+namespace {
+
+std::string format_value(double v, runbook::Unit unit) {
+  if (!std::isfinite(v)) return fmt::format("{}", v);
+  switch (unit) {
+    case runbook::Unit::ratio:
+      return fmt::format("{:.4g}%", v * 100);
+    case runbook::Unit::seconds:
+      return v < 1 ? fmt::format("{:.4g}ms", v * 1000) : fmt::format("{:.4g}s", v);
+    case runbook::Unit::bytes:
+      return fmt::format("{:.6g}B", v);
+    case runbook::Unit::count:
+      return fmt::format("{:.6g}", v);
+  }
+  return fmt::format("{}", v);
+}
+
+const char* unit_name(runbook::Unit unit) {
+  switch (unit) {
+    case runbook::Unit::ratio:
+      return "ratio";
+    case runbook::Unit::seconds:
+      return "seconds";
+    case runbook::Unit::bytes:
+      return "bytes";
+    case runbook::Unit::count:
+      return "count";
+  }
+  return "count";
+}
+
+const char* breach_action(runbook::OnBreach b) {
+  switch (b) {
+    case runbook::OnBreach::rollback:
+      return "rollback";
+    case runbook::OnBreach::pause:
+      return "pause";
+    case runbook::OnBreach::notify:
+      return "notify";
+  }
+  return "rollback";
+}
+
+}  // namespace
+
+std::vector<Engine::Measured> Engine::measure(const std::vector<runbook::Gate>& gates,
+                                              const runbook::Stage* stage) {
+  const Expander ex = expander_for(stage);
+  std::vector<std::future<Measured>> futures;
+  futures.reserve(gates.size());
+  for (const auto& gate : gates) {
+    Measured m;
+    MetricSource* source = nullptr;
+    const runbook::Check* check = nullptr;
+    std::string samples_query;
+    if (auto c = book_.checks.find(gate.check); c == book_.checks.end()) {
+      m.reading.detail = "no check named '" + gate.check + "'";
+    } else if (auto s = ports_.sources.find(c->second.source);
+               s == ports_.sources.end() || !s->second) {
+      check = &c->second;
+      m.reading.detail = "no metric source named '" + c->second.source + "'";
+    } else {
+      check = &c->second;
+      source = s->second;
+      auto q = ex.expand(check->query);
+      if (!q) {
+        source = nullptr;
+        m.reading.detail = q.error().message;
+      } else {
+        m.query = *q;
+      }
+      if (!check->samples_query.empty() && check->min_samples > 0) {
+        auto sq = ex.expand(check->samples_query);
+        if (sq) samples_query = *sq;
+      }
+    }
+    if (!source) {
+      m.reading.kind = Reading::Kind::error;
+      m.outcome = Outcome::error;
+      std::promise<Measured> done;
+      done.set_value(std::move(m));
+      futures.push_back(done.get_future());
+      continue;
+    }
+    auto job = [m, source, check, &gate, samples_query]() mutable {
+      m.reading = source->query(m.query);
+      if (!samples_query.empty()) m.samples = source->query(samples_query);
+      m.outcome = evaluate(m.reading, gate, *check, m.samples);
+      return m;
+    };
+    // MetricSource::query is thread-safe: the gates of one interval are measured at once.
+    // On the virtual clock the fakes answer at once, and threads would only cost time.
+    const bool inline_query = ports_.clock.is_virtual() || gates.size() == 1;
+    futures.push_back(
+        std::async(inline_query ? std::launch::deferred : std::launch::async, std::move(job)));
+  }
+  std::vector<Measured> out;
+  out.reserve(futures.size());
+  for (auto& f : futures) out.push_back(f.get());
+  return out;
+}
+
+Engine::Flow Engine::hold(const runbook::Stage& stage, std::int64_t remaining_ms) {
+  emit(EventType::hold_started, stage.name,
+       fmt::format("holding {}% for {}{}", stage.weight, format_duration(Duration(remaining_ms)),
+                   remaining_ms != stage.hold.count()
+                       ? fmt::format(" (of {})", format_duration(stage.hold))
+                       : ""),
+       {{"hold_ms", stage.hold.count()}, {"remaining_ms", remaining_ms}});
+  save_state("running");
+  Clock& clock = ports_.clock;
+  const Duration t0 = clock.now();
+  const Duration end = t0 + Duration(remaining_ms);
+  const Duration interval = std::max(stage.interval, Duration(100));
+  std::vector<GateTracker> trackers(stage.gates.size());
+  Duration next = std::min(t0 + interval, end);
+  bool asked = false;
+  std::optional<Duration> approval_deadline;
+
+  for (;;) {
+    const Duration now = clock.now();
+    const bool time_up = now >= end;
+    const bool all_pass = std::all_of(trackers.begin(), trackers.end(), [](const GateTracker& t) {
+      return t.latest() == Outcome::pass;
+    });
+    if (time_up && all_pass) {
+      if (stage.advance == runbook::AdvanceMode::automatic) return std::nullopt;
+      if (!asked) {
+        asked = true;
+        nlohmann::json timeout = stage.approval_timeout
+                                     ? nlohmann::json(stage.approval_timeout->count())
+                                     : nlohmann::json(nullptr);
+        emit(EventType::awaiting_approval, stage.name,
+             fmt::format("stage {} is healthy; waiting for `rollout advance {}`{}", stage.name,
+                         book_.rollout.name,
+                         stage.approval_timeout
+                             ? " (times out in " + format_duration(*stage.approval_timeout) + ")"
+                             : ""),
+             {{"timeout_ms", timeout}});
+        save_state("running");
+        if (opts_.auto_approve) {
+          emit(EventType::advanced, stage.name, "approved (rehearsal)",
+               {{"by", "dry-run"}, {"skipped_ms", 0}});
+          return std::nullopt;
+        }
+        if (!opts_.interactive) return Stop{pause_exit("awaiting approval", stage.name)};
+        if (stage.approval_timeout) approval_deadline = now + *stage.approval_timeout;
+      } else if (approval_deadline && now >= *approval_deadline) {
+        const std::string why =
+            fmt::format("no approval within {}", format_duration(*stage.approval_timeout));
+        if (stage.on_timeout == runbook::OnTimeout::rollback) return Stop{rollback("timeout", why)};
+        return Stop{pause_exit(why, stage.name)};
+      }
+    }
+    // Sleep until the next thing that can happen: a measurement, the end of the hold,
+    // the approval deadline, or a request.
+    Duration deadline = stage.gates.empty() ? (time_up ? now + Duration(3'600'000) : end) : next;
+    if (!time_up) deadline = std::min(deadline, end);
+    if (approval_deadline) deadline = std::min(deadline, *approval_deadline);
+    if (auto req = wait_until(deadline, true)) {
+      if (req->kind == ControlRequest::Kind::advance) {
+        const auto skipped = std::max<std::int64_t>(0, (end - clock.now()).count());
+        emit(EventType::advanced, stage.name,
+             fmt::format(
+                 "advanced by {}{}", req->by,
+                 skipped ? ", skipping " + format_duration(Duration(skipped)) + " of hold" : ""),
+             {{"by", req->by}, {"skipped_ms", skipped}});
+        return std::nullopt;
+      }
+      if (auto flow = on_request(*req, stage.name, true)) return flow;
+      continue;
+    }
+    if (stage.gates.empty() || clock.now() < next) continue;
+
+    const std::vector<Measured> measured = measure(stage.gates, &stage);
+    ++measurements_;
+    const Duration at = clock.now();
+    for (std::size_t k = 0; k < stage.gates.size(); ++k) {
+      const runbook::Gate& gate = stage.gates[k];
+      const Measured& m = measured[k];
+      trackers[k].record(m.outcome, at, gate);
+      const auto check = book_.checks.find(gate.check);
+      const runbook::Unit unit =
+          check != book_.checks.end() ? check->second.unit : runbook::Unit::count;
+      const bool has_value =
+          m.reading.kind == Reading::Kind::value && std::isfinite(m.reading.value);
+      nlohmann::json data = {
+          {"gate", gate.text},
+          {"check", gate.check},
+          {"query", m.query},
+          {"value", has_value ? nlohmann::json(m.reading.value) : nlohmann::json(nullptr)},
+          {"threshold", gate.threshold},
+          {"op", op_symbol(gate.op)},
+          {"unit", unit_name(unit)},
+          {"outcome", std::string(to_string(m.outcome))},
+          {"fails", trackers[k].fails()},
+          {"inconclusives", trackers[k].inconclusives()},
+          {"errors", trackers[k].errors()}};
+      if (!m.reading.detail.empty()) data["detail"] = m.reading.detail;
+      const std::string shown =
+          m.reading.kind == Reading::Kind::value   ? format_value(m.reading.value, unit)
+          : m.reading.kind == Reading::Kind::empty ? std::string("no data")
+                                                   : "error: " + m.reading.detail;
+      emit(EventType::gate_measured, stage.name,
+           fmt::format("{}: {} {} {} -> {}", gate.check, shown, op_symbol(gate.op),
+                       format_value(gate.threshold, unit), to_string(m.outcome)),
+           std::move(data));
+    }
+    for (std::size_t k = 0; k < stage.gates.size(); ++k) {
+      auto b = trackers[k].breached(stage);
+      if (!b) continue;
+      const runbook::Gate& gate = stage.gates[k];
+      const std::string why =
+          fmt::format("gate '{}' breached: {} {} in a row (limit {})", gate.text, b->limit,
+                      b->counter == "failure"        ? "failures"
+                      : b->counter == "inconclusive" ? "inconclusive measurements"
+                                                     : "errors",
+                      b->limit);
+      emit(EventType::breach, stage.name, why,
+           {{"gate", gate.text},
+            {"counter", b->counter},
+            {"limit", b->limit},
+            {"action", breach_action(stage.on_breach)}});
+      switch (stage.on_breach) {
+        case runbook::OnBreach::rollback:
+          return Stop{rollback("breach", why)};
+        case runbook::OnBreach::pause:
+          if (!opts_.interactive || opts_.auto_approve) return Stop{pause_exit(why, stage.name)};
+          return wait_for_operator(stage, why);
+        case runbook::OnBreach::notify:
+          trackers[k].reset_counters();
+          break;
+      }
+    }
+    while (next <= clock.now()) next += interval;
+  }
+}
+
+Engine::Flow Engine::wait_for_operator(const runbook::Stage& stage, const std::string& reason) {
+  emit(EventType::paused, stage.name,
+       fmt::format("paused: {}; `rollout advance {}` continues, `rollout abort {}` rolls back",
+                   reason, book_.rollout.name, book_.rollout.name),
+       {{"reason", reason}});
+  save_state("paused");
+  for (;;) {
+    auto req = wait_until(ports_.clock.now() + Duration(3'600'000), true);
+    if (!req) continue;
+    if (req->kind == ControlRequest::Kind::advance) {
+      emit(EventType::advanced, stage.name, fmt::format("advanced by {}", req->by),
+           {{"by", req->by}, {"skipped_ms", 0}});
+      return std::nullopt;
+    }
+    if (auto flow = on_request(*req, stage.name, true)) return flow;
+  }
+}
+
+}  // namespace rollout::engine

@@ -1,0 +1,148 @@
+// Rollback (the [rollback] steps in order, each retried with backoff within its budget),
+// operator requests, and the ways a run ends.
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "engine/engine.hpp"
+
+namespace rollout::engine {
+
+ExitCode Engine::rollback(const std::string& trigger, const std::string& reason, int from_step) {
+  std::vector<runbook::Step> steps = book_.rollback.steps;
+  if (steps.empty()) steps.push_back(runbook::Step{runbook::WeightStep{0}, std::nullopt, {}});
+  const Duration budget = book_.rollback.budget;
+  Clock& clock = ports_.clock;
+  in_rollback_ = true;
+  emit(EventType::rollback_started, "", fmt::format("rolling back ({}): {}", trigger, reason),
+       {{"reason", reason}, {"trigger", trigger}, {"budget_ms", budget.count()}});
+  save_state("rolling_back");
+  const Duration t0 = clock.now();
+  std::vector<std::string> undone;
+  bool stopped = false;
+
+  for (int k = std::max(0, from_step); k < static_cast<int>(steps.size()); ++k) {
+    const runbook::Step& step = steps[k];
+    const Duration step_budget = step.budget ? *step.budget : budget;
+    const Duration step_t0 = clock.now();
+    const std::string desc = describe(step);
+    Duration backoff{1000};
+    int attempts = 0;
+    StepResult r;
+    for (;;) {
+      ++attempts;
+      const Duration left = std::max(Duration(1), step_t0 + step_budget - clock.now());
+      r = execute(step, nullptr, left, true);
+      if (r.request && r.request->kind == ControlRequest::Kind::interrupt) {
+        stopped = true;
+        break;
+      }
+      if (r.ok) break;
+      if (clock.now() + backoff >= step_t0 + step_budget) break;
+      if (auto req = wait_until(clock.now() + backoff, false);
+          req && req->kind == ControlRequest::Kind::interrupt) {
+        stopped = true;
+        break;
+      }
+      backoff = std::min(backoff * 2, Duration(30'000));
+    }
+    const Duration took = clock.now() - step_t0;
+    nlohmann::json data = {{"index", k},
+                           {"kind", step_kind_name(step.action)},
+                           {"description", desc},
+                           {"ok", r.ok && !stopped},
+                           {"duration_ms", took.count()},
+                           {"budget_ms", step_budget.count()},
+                           {"attempts", attempts}};
+    if (!r.detail.empty()) data["detail"] = r.detail;
+    if (!r.output.empty()) data["output"] = r.output;
+    emit(EventType::rollback_step, "",
+         fmt::format("rollback step {}: {}{}{}", (r.ok && !stopped) ? "done" : "FAILED", desc,
+                     attempts > 1 ? fmt::format(" after {} attempts", attempts) : "",
+                     r.detail.empty() ? "" : " (" + r.detail + ")"),
+         std::move(data));
+    if (stopped || !r.ok) {
+      // Later steps depend on earlier ones (never kill the canary while it still takes
+      // traffic): the rest is left for a person, and listed.
+      for (int u = k; u < static_cast<int>(steps.size()); ++u) undone.push_back(describe(steps[u]));
+      break;
+    }
+  }
+  if (stopped) {
+    emit(EventType::interrupted, "", "second interrupt: rollback stopped",
+         {{"signal", "SIGINT"}, {"action", "stop"}});
+  }
+  const Duration took = clock.now() - t0;
+  const bool ok = undone.empty();
+  nlohmann::json data = {{"ok", ok},
+                         {"duration_ms", took.count()},
+                         {"budget_ms", budget.count()},
+                         {"over_budget", took > budget},
+                         {"undone", undone}};
+  std::string summary =
+      ok ? fmt::format(
+               "rollback done in {}{}", format_duration(took),
+               took > budget ? fmt::format(" (over its {} budget)", format_duration(budget)) : "")
+         : fmt::format("ROLLBACK INCOMPLETE: still to do: {}", fmt::join(undone, "; "));
+  emit(EventType::rollback_finished, "", summary, std::move(data));
+  in_rollback_ = false;
+  if (!ok)
+    return finish(
+        "rollback_failed", ExitCode::rollback_failed,
+        fmt::format("rollback incomplete ({}): still to do: {}", reason, fmt::join(undone, "; ")));
+  if (trigger == "abort" || trigger == "interrupt")
+    return finish("aborted", ExitCode::aborted, reason);
+  return finish("rolled_back", ExitCode::rolled_back, reason);
+}
+
+ExitCode Engine::finish(const std::string& outcome, ExitCode code, const std::string& reason) {
+  emit(EventType::finished, "",
+       fmt::format("{} (exit {}){}", outcome, to_int(code), reason.empty() ? "" : ": " + reason),
+       {{"outcome", outcome}, {"exit_code", to_int(code)}, {"reason", reason}});
+  save_state(outcome);
+  return code;
+}
+
+ExitCode Engine::pause_exit(const std::string& reason, const std::string& stage) {
+  emit(EventType::paused, stage,
+       fmt::format("paused: {}; `rollout advance {}` continues, `rollout abort {}` rolls back",
+                   reason, book_.rollout.name, book_.rollout.name),
+       {{"reason", reason}});
+  return finish("paused", ExitCode::paused, reason);
+}
+
+Engine::Flow Engine::on_request(const ControlRequest& request, const std::string& stage,
+                                bool in_hold) {
+  (void)in_hold;
+  switch (request.kind) {
+    case ControlRequest::Kind::advance:
+      return std::nullopt;
+    case ControlRequest::Kind::abort: {
+      const std::string reason = request.reason.empty() ? "aborted by " + request.by
+                                                        : request.reason + " (" + request.by + ")";
+      emit(EventType::abort_requested, stage, "abort requested by " + request.by,
+           {{"by", request.by}, {"reason", request.reason}});
+      return Stop{rollback("abort", reason)};
+    }
+    case ControlRequest::Kind::interrupt: {
+      const bool roll = book_.rollout.on_interrupt == runbook::OnInterrupt::rollback;
+      emit(
+          EventType::interrupted, stage,
+          roll
+              ? "interrupted: rolling back (interrupt again to stop the rollback)"
+              : "interrupted: weights kept; `rollout resume` continues, `rollout abort` rolls back",
+          {{"signal", request.by.empty() ? "SIGINT" : request.by},
+           {"action", roll ? "rollback" : "pause"}});
+      if (roll)
+        return Stop{rollback("interrupt",
+                             "interrupted by " + (request.by.empty() ? "SIGINT" : request.by))};
+      return Stop{
+          finish("interrupted", ExitCode::interrupted,
+                 "interrupted by " + (request.by.empty() ? std::string("SIGINT") : request.by))};
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace rollout::engine

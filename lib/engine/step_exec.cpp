@@ -1,0 +1,373 @@
+// Running one step of any kind: weight, health, gate, run, kill, http, pause. Every wait
+// inside a step watches for abort and interrupt requests.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "engine/engine.hpp"
+
+namespace rollout::engine {
+
+namespace {
+
+template <class... Ts>
+struct overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+overloaded(Ts...) -> overloaded<Ts...>;
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) {
+    if (!out.empty()) out += ' ';
+    out += s;
+  }
+  return out;
+}
+
+Duration cap(Duration d, std::optional<Duration> limit) {
+  return limit ? std::max(Duration(1), std::min(d, *limit)) : d;
+}
+
+}  // namespace
+
+const char* step_kind_name(const runbook::Action& action) {
+  return std::visit(overloaded{
+                        [](const runbook::WeightStep&) { return "weight"; },
+                        [](const runbook::HealthStep&) { return "health"; },
+                        [](const runbook::GateStep&) { return "gate"; },
+                        [](const runbook::RunStep&) { return "run"; },
+                        [](const runbook::KillStep&) { return "kill"; },
+                        [](const runbook::HttpStep&) { return "http"; },
+                        [](const runbook::PauseStep&) { return "pause"; },
+                    },
+                    action);
+}
+
+std::string describe_step(const runbook::Step& step) {
+  return std::visit(
+      overloaded{
+          [](const runbook::WeightStep& s) { return fmt::format("weight {}%", s.canary); },
+          [](const runbook::HealthStep& s) { return "health " + s.health; },
+          [](const runbook::GateStep& s) { return "gate " + s.gate.text; },
+          [](const runbook::RunStep& s) {
+            return "run " + (s.shell.empty() ? join(s.argv) : "sh -c '" + s.shell + "'");
+          },
+          [](const runbook::KillStep& s) {
+            const std::string what = !s.pidfile.empty() ? "pidfile " + s.pidfile
+                                     : !s.name.empty()  ? "name " + s.name
+                                                        : "pattern " + s.pattern;
+            return fmt::format("kill {} (SIG{}, grace {})", what, s.signal,
+                               format_duration(s.grace));
+          },
+          [](const runbook::HttpStep& s) { return "http " + s.method + " " + s.url; },
+          [](const runbook::PauseStep& s) {
+            return s.duration ? "pause " + format_duration(*s.duration)
+                              : std::string("pause until advance");
+          },
+      },
+      step.action);
+}
+
+std::string Engine::describe(const runbook::Step& step) const {
+  return describe_step(step);
+}
+
+Engine::StepResult Engine::execute(const runbook::Step& step, const runbook::Stage* stage,
+                                   std::optional<Duration> limit, bool in_rollback) {
+  const std::string stage_name = stage ? stage->name : std::string();
+  return std::visit(
+      overloaded{
+          [&](const runbook::WeightStep& s) { return exec_weight(s.canary, stage_name); },
+          [&](const runbook::HealthStep& s) {
+            return exec_health(s.health, limit, in_rollback, stage_name);
+          },
+          [&](const runbook::GateStep& s) { return exec_gate(s.gate, stage_name); },
+          [&](const runbook::RunStep& s) { return exec_run(s, limit, stage); },
+          [&](const runbook::KillStep& s) { return exec_kill(s, stage_name); },
+          [&](const runbook::HttpStep& s) { return exec_http(s, limit, stage); },
+          [&](const runbook::PauseStep& s) {
+            if (in_rollback) {
+              // A rollback never waits for a person; a timed pause still waits.
+              if (!s.duration) return StepResult{};
+            }
+            return exec_pause(s, stage_name);
+          },
+      },
+      step.action);
+}
+
+Engine::StepResult Engine::exec_weight(int canary, const std::string& stage) {
+  const Split split{100 - canary, canary};
+  StepResult r;
+  auto set = ports_.router.set(split);
+  r.ok = set.ok();
+  if (!r.ok) r.detail = set.error().message;
+  nlohmann::json data = {{"stable", split.stable}, {"canary", split.canary}, {"ok", r.ok}};
+  if (!r.detail.empty()) data["detail"] = r.detail;
+  emit(EventType::weight_set, stage,
+       r.ok ? fmt::format("traffic {}/{} (stable/canary)", split.stable, split.canary)
+            : fmt::format("setting traffic {}/{} FAILED: {}", split.stable, split.canary, r.detail),
+       std::move(data));
+  return r;
+}
+
+Engine::StepResult Engine::exec_health(const std::string& name, std::optional<Duration> limit,
+                                       bool in_rollback, const std::string& stage) {
+  (void)in_rollback;
+  (void)stage;
+  StepResult r;
+  const auto it = book_.health.find(name);
+  if (it == book_.health.end()) {
+    r.ok = false;
+    r.detail = "no [health." + name + "]";
+    return r;
+  }
+  const runbook::Health& spec = it->second;
+  const Expander ex = expander_for(nullptr);
+  auto urls = ex.expand(spec.urls);
+  if (!urls) {
+    r.ok = false;
+    r.detail = urls.error().message;
+    return r;
+  }
+  Clock& clock = ports_.clock;
+  const Duration deadline = clock.now() + cap(spec.deadline, limit);
+  const Duration interval = std::max(spec.interval, Duration(100));
+  int consecutive = 0;
+  const int needed = std::max(1, spec.successes);
+  for (;;) {
+    const auto results = ports_.health.probe(*urls, spec);
+    const auto bad =
+        std::find_if(results.begin(), results.end(), [](const ProbeResult& p) { return !p.ok; });
+    if (bad == results.end() && !results.empty()) {
+      if (++consecutive >= needed) {
+        r.detail =
+            fmt::format("{} url(s) healthy {} time(s) in a row", results.size(), consecutive);
+        return r;
+      }
+    } else {
+      consecutive = 0;
+      r.detail = bad != results.end() ? bad->url + ": " + bad->detail : "no urls";
+    }
+    if (clock.now() + interval > deadline) {
+      r.ok = false;
+      r.detail =
+          fmt::format("not healthy within {}: {}", format_duration(cap(spec.deadline, limit)),
+                      r.detail.empty() ? "too few successes" : r.detail);
+      return r;
+    }
+    if (auto req = wait_until(clock.now() + interval, false)) {
+      r.ok = false;
+      r.detail = "interrupted";
+      r.request = std::move(req);
+      return r;
+    }
+  }
+}
+
+Engine::StepResult Engine::exec_gate(const runbook::Gate& gate, const std::string& stage) {
+  StepResult r;
+  // A flaky source gets two more chances before a one-off gate fails; a fail is final.
+  for (int attempt = 1;; ++attempt) {
+    const auto m = measure({gate}, nullptr).front();
+    r.ok = m.outcome == Outcome::pass;
+    r.detail =
+        fmt::format("{}: {} ({})", gate.text,
+                    m.reading.kind == Reading::Kind::value   ? fmt::format("{}", m.reading.value)
+                    : m.reading.kind == Reading::Kind::empty ? std::string("no data")
+                                                             : m.reading.detail,
+                    to_string(m.outcome));
+    if (r.ok || m.outcome == Outcome::fail || attempt >= 3) return r;
+    if (auto req = wait_until(ports_.clock.now() + Duration(5000), false)) {
+      r.ok = false;
+      r.request = std::move(req);
+      return r;
+    }
+    (void)stage;
+  }
+}
+
+Engine::StepResult Engine::exec_run(const runbook::RunStep& step, std::optional<Duration> limit,
+                                    const runbook::Stage* stage) {
+  StepResult r;
+  const Expander ex = expander_for(stage);
+  runbook::RunStep run = step;
+  if (!step.argv.empty()) {
+    auto argv = ex.expand(step.argv);
+    if (!argv) return StepResult{false, argv.error().message, "", std::nullopt, std::nullopt};
+    run.argv = std::move(*argv);
+  }
+  if (!step.shell.empty()) {
+    auto sh = ex.expand(step.shell);
+    if (!sh) return StepResult{false, sh.error().message, "", std::nullopt, std::nullopt};
+    run.shell = std::move(*sh);
+  }
+  for (auto& [k, v] : run.env) {
+    auto val = ex.expand(v);
+    if (!val) return StepResult{false, val.error().message, "", std::nullopt, std::nullopt};
+    v = std::move(*val);
+  }
+  run.timeout = cap(step.timeout, limit);
+  auto out = ports_.process.run(run);
+  if (!out) {
+    r.ok = false;
+    r.detail = out.error().message;
+    return r;
+  }
+  r.output = out->output;
+  if (out->cancelled) {
+    r.ok = false;
+    r.detail = "cancelled";
+    r.request = ControlRequest{ControlRequest::Kind::interrupt, "SIGINT", ""};
+    ++interrupts_;
+    return r;
+  }
+  if (out->timed_out) {
+    r.ok = false;
+    r.detail = "timed out after " + format_duration(run.timeout);
+    return r;
+  }
+  r.ok = std::find(step.expect_exit.begin(), step.expect_exit.end(), out->exit_code) !=
+         step.expect_exit.end();
+  r.detail = out->exit_code < 0 ? std::string("killed by a signal")
+                                : fmt::format("exit {}", out->exit_code);
+  return r;
+}
+
+Engine::StepResult Engine::exec_kill(const runbook::KillStep& step, const std::string& stage) {
+  StepResult r;
+  auto out = ports_.process.kill(step);
+  if (!out) {
+    r.ok = false;
+    r.detail = out.error().message;
+    return r;
+  }
+  if (out->matched.empty()) {
+    // Nothing to kill is fine: a rollback must be repeatable.
+    emit(
+        EventType::warning, stage, "kill: no process matched",
+        {{"message", "kill matched no process" + (out->detail.empty() ? "" : ": " + out->detail)}});
+  }
+  r.ok = out->survivors.empty();
+  r.detail =
+      fmt::format("{} signalled, {} forced, {} survived{}", out->matched.size(), out->forced.size(),
+                  out->survivors.size(), out->detail.empty() ? "" : "; " + out->detail);
+  return r;
+}
+
+Engine::StepResult Engine::exec_http(const runbook::HttpStep& step, std::optional<Duration> limit,
+                                     const runbook::Stage* stage) {
+  StepResult r;
+  const Expander ex = expander_for(stage);
+  HttpRequest req;
+  req.method = step.method;
+  req.timeout = cap(step.timeout, limit);
+  req.insecure = step.insecure;
+  auto url = ex.expand(step.url);
+  auto body = ex.expand(step.body);
+  if (!url || !body) {
+    r.ok = false;
+    r.detail = !url ? url.error().message : body.error().message;
+    return r;
+  }
+  req.url = *url;
+  req.body = *body;
+  for (const auto& [k, v] : step.headers) {
+    auto hv = ex.expand(v);
+    if (!hv) return StepResult{false, hv.error().message, "", std::nullopt, std::nullopt};
+    req.headers[k] = *hv;
+  }
+  for (int attempt = 0; attempt <= std::max(0, step.retries); ++attempt) {
+    auto resp = ports_.http.send(req);
+    if (resp && resp->status >= 200 && resp->status < 300) {
+      r.ok = true;
+      r.detail = fmt::format("HTTP {}", resp->status);
+      return r;
+    }
+    r.ok = false;
+    r.detail = resp ? fmt::format("HTTP {}: {}", resp->status, resp->body.substr(0, 200))
+                    : resp.error().message;
+    if (attempt < step.retries) {
+      if (auto stop =
+              wait_until(ports_.clock.now() + Duration(1000 << std::min(attempt, 4)), false)) {
+        r.request = std::move(stop);
+        return r;
+      }
+    }
+  }
+  return r;
+}
+
+Engine::StepResult Engine::exec_pause(const runbook::PauseStep& step, const std::string& stage) {
+  StepResult r;
+  Clock& clock = ports_.clock;
+  if (step.duration) {
+    if (auto req = wait_until(clock.now() + *step.duration, true)) {
+      if (req->kind == ControlRequest::Kind::advance) {
+        emit(EventType::advanced, stage, fmt::format("pause ended early by {}", req->by),
+             {{"by", req->by}, {"skipped_ms", 0}});
+        return r;
+      }
+      r.ok = false;
+      r.detail = "interrupted";
+      r.request = std::move(req);
+    }
+    return r;
+  }
+  emit(EventType::awaiting_approval, stage,
+       fmt::format("paused until `rollout advance {}`", book_.rollout.name),
+       {{"timeout_ms", step.approval_timeout ? nlohmann::json(step.approval_timeout->count())
+                                             : nlohmann::json(nullptr)}});
+  if (opts_.auto_approve) {
+    emit(EventType::advanced, stage, "approved (rehearsal)",
+         {{"by", "dry-run"}, {"skipped_ms", 0}});
+    return r;
+  }
+  // An advance already given (by a process that found no runner) passes at once.
+  if (auto req = take(true); req && req->kind == ControlRequest::Kind::advance) {
+    emit(EventType::advanced, stage, fmt::format("advanced by {}", req->by),
+         {{"by", req->by}, {"skipped_ms", 0}});
+    return r;
+  } else if (req) {
+    r.ok = false;
+    r.detail = "interrupted";
+    r.request = std::move(req);
+    return r;
+  }
+  if (!opts_.interactive) {
+    r.stop = Stop{pause_exit("pause step: waiting for advance", stage)};
+    return r;
+  }
+  const std::optional<Duration> deadline =
+      step.approval_timeout ? std::optional<Duration>(clock.now() + *step.approval_timeout)
+                            : std::nullopt;
+  for (;;) {
+    auto req = wait_until(deadline ? *deadline : clock.now() + Duration(3'600'000), true);
+    if (req && req->kind == ControlRequest::Kind::advance) {
+      emit(EventType::advanced, stage, fmt::format("advanced by {}", req->by),
+           {{"by", req->by}, {"skipped_ms", 0}});
+      return r;
+    }
+    if (req) {
+      r.ok = false;
+      r.detail = "interrupted";
+      r.request = std::move(req);
+      return r;
+    }
+    if (deadline && clock.now() >= *deadline) {
+      const std::string why = "no advance within " + format_duration(*step.approval_timeout);
+      if (step.on_timeout == runbook::OnTimeout::rollback) {
+        r.ok = false;
+        r.detail = why;
+        r.trigger = "timeout";
+        return r;
+      }
+      r.stop = Stop{pause_exit(why, stage)};
+      return r;
+    }
+  }
+}
+
+}  // namespace rollout::engine

@@ -1,0 +1,31 @@
+// Formatting the report needs: measured values in their unit, durations for people,
+// timestamps, and escaping for Markdown table cells and XML.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace rollout::report {
+
+// A value in its check's unit ("ratio" as a percent, "seconds" as ms/s, "bytes" as
+// KiB/MiB/GiB, "count" plain); "—" for null (no data).
+std::string format_value(const nlohmann::json& value, std::string_view unit);
+// "1h02m", "4m05s", "42.3s", "850ms": precise enough for a report, easy to read.
+std::string format_ms(std::int64_t ms);
+std::string format_ms(const nlohmann::json& ms);  // "—" unless a number
+// "<" for "lt" (or the symbol itself).
+std::string op_symbol(std::string_view op);
+// "2026-11-26T08:00:00Z" (ISO 8601, for JSON and XML)
+std::string utc_time(std::chrono::system_clock::time_point t);
+// "2026-11-26 08:00:00 UTC" from the ISO form, for people.
+std::string readable_time(std::string_view iso);
+// Text safe inside a Markdown table cell: pipes escaped, newlines as spaces.
+std::string md_cell(std::string_view text);
+// Text safe in XML character data and attribute values.
+std::string xml_escape(std::string_view text);
+
+}  // namespace rollout::report

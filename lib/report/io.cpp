@@ -1,0 +1,116 @@
+// Reading a journal back and writing the reports next to it (report.hpp).
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "report/report.hpp"
+
+namespace rollout::report {
+
+namespace {
+
+// Replaces `path` atomically (temp file, fsync, rename) with mode 0600, so a reader never
+// sees half a report and a crash leaves the old one.
+Result<void> write_file(const std::string& path, const std::string& text) {
+  std::string tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return make_error(fmt::format("cannot write {}: {}", tmp, std::strerror(errno)));
+  std::size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return make_error(fmt::format("cannot write {}: {}", tmp, std::strerror(err)));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  ::fsync(fd);
+  ::close(fd);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    int err = errno;
+    ::unlink(tmp.c_str());
+    return make_error(fmt::format("cannot write {}: {}", path, std::strerror(err)));
+  }
+  return {};
+}
+
+Result<void> append_file(const std::string& path, const std::string& text) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) return make_error(fmt::format("cannot append to {}: {}", path, std::strerror(errno)));
+  std::size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      ::close(fd);
+      return make_error(fmt::format("cannot append to {}: {}", path, std::strerror(err)));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  return {};
+}
+
+}  // namespace
+
+std::string to_json_text(const nlohmann::json& report) {
+  return report.dump(2) + "\n";
+}
+
+std::string render(const nlohmann::json& report, Format format) {
+  switch (format) {
+    case Format::markdown:
+      return to_markdown(report);
+    case Format::json:
+      return to_json_text(report);
+    case Format::junit:
+      return to_junit(report);
+  }
+  return to_markdown(report);
+}
+
+Result<std::vector<Event>> read_journal(const std::string& path, int* skipped) {
+  std::ifstream in(path);
+  if (!in) return make_error(fmt::format("cannot read {}: {}", path, std::strerror(errno)));
+  std::vector<Event> events;
+  int bad = 0;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    Event e;
+    if (j.is_discarded() || !from_json(j, e)) {
+      ++bad;
+      continue;
+    }
+    events.push_back(std::move(e));
+  }
+  if (skipped) *skipped = bad;
+  return events;
+}
+
+Result<void> write_reports(const std::string& dir, const std::vector<Event>& events,
+                           const WriteOptions& options) {
+  nlohmann::json report = build_report(events);
+  std::string markdown = to_markdown(report);
+  if (auto r = write_file(dir + "/report.md", markdown); !r) return r;
+  if (auto r = write_file(dir + "/report.json", to_json_text(report)); !r) return r;
+  if (auto r = write_file(dir + "/report.junit.xml", to_junit(report)); !r) return r;
+  std::string summary = options.step_summary;
+  if (summary.empty() && options.from_env)
+    if (const char* env = std::getenv("GITHUB_STEP_SUMMARY"); env && *env) summary = env;
+  if (!summary.empty()) return append_file(summary, markdown + "\n");
+  return {};
+}
+
+}  // namespace rollout::report

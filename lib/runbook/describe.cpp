@@ -1,0 +1,179 @@
+// Describing steps and thresholds for people: plan output and engine step descriptions.
+#include "runbook/describe.hpp"
+
+#include <fmt/format.h>
+
+#include "core/redact.hpp"
+#include "core/units.hpp"
+
+namespace rollout::runbook {
+
+namespace {
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+
+Dimension dimension_of(Unit u) {
+  switch (u) {
+    case Unit::ratio:
+      return Dimension::ratio;
+    case Unit::seconds:
+      return Dimension::seconds;
+    case Unit::bytes:
+      return Dimension::bytes;
+    case Unit::count:
+      return Dimension::count;
+  }
+  return Dimension::count;
+}
+
+std::string traffic(int canary) {
+  return fmt::format("set traffic {}/{} (stable/canary)", 100 - canary, canary);
+}
+
+}  // namespace
+
+std::string display(std::string_view raw, const Expander& ex) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < raw.size()) {
+    if (raw.compare(i, 3, "$${") == 0) {
+      out += "${";
+      i += 3;
+      continue;
+    }
+    if (raw.compare(i, 2, "${") == 0) {
+      const auto close = raw.find('}', i + 2);
+      if (close == std::string_view::npos) {
+        out += raw.substr(i);
+        break;
+      }
+      const std::string_view whole = raw.substr(i, close - i + 1);
+      auto v = ex.expand(whole);
+      out += v ? *v : std::string(whole);
+      i = close + 1;
+      continue;
+    }
+    out += raw[i++];
+  }
+  return secrets().redact(out);
+}
+
+std::vector<std::string> display(const std::vector<std::string>& raw, const Expander& ex) {
+  std::vector<std::string> out;
+  for (const auto& r : raw) out.push_back(display(r, ex));
+  return out;
+}
+
+std::string quote_argv(const std::vector<std::string>& argv) {
+  std::string out;
+  for (const auto& a : argv) {
+    if (!out.empty()) out += ' ';
+    const bool plain = !a.empty() && a.find_first_not_of(
+                                         "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLM"
+                                         "NOPQRSTUVWXYZ0123456789-_./:=,+@%*") == std::string::npos;
+    if (plain) {
+      out += a;
+      continue;
+    }
+    out += '\'';
+    for (char c : a) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    out += '\'';
+  }
+  return out;
+}
+
+Expander stage_expander(const Expander& base, const Stage& stage) {
+  return base.with("stage.name", stage.name)
+      .with("stage.weight", std::to_string(stage.weight))
+      .with("weight.canary", std::to_string(stage.weight))
+      .with("weight.stable", std::to_string(100 - stage.weight));
+}
+
+std::string format_threshold(double value, Unit unit) {
+  return format_quantity(value, dimension_of(unit));
+}
+
+std::string describe(const Step& step, const Runbook& book, const Expander& ex) {
+  return std::visit(
+      Overloaded{
+          [](const WeightStep& w) { return traffic(w.canary); },
+          [&](const HealthStep& h) {
+            auto it = book.health.find(h.health);
+            if (it == book.health.end()) return "health '" + h.health + "'";
+            const Health& hc = it->second;
+            std::string urls;
+            for (const auto& u : hc.urls) urls += (urls.empty() ? "" : ", ") + display(u, ex);
+            return fmt::format(
+                "health '{}': {} answers {}{}{}, within {}", h.health, urls, hc.expect_status,
+                hc.expect_body.empty() ? "" : " containing \"" + hc.expect_body + "\"",
+                hc.successes == 1 ? "" : fmt::format(" {} times in a row", hc.successes),
+                format_duration(hc.deadline));
+          },
+          [&](const GateStep& g) { return "gate " + g.gate.text + " (measured once)"; },
+          [&](const RunStep& r) {
+            std::string s = r.shell.empty() ? "run " + quote_argv(display(r.argv, ex))
+                                            : "shell: " + display(r.shell, ex);
+            if (!r.cwd.empty()) s += " in " + display(r.cwd, ex);
+            s += " (timeout " + format_duration(r.timeout);
+            if (r.expect_exit != std::vector<int>{0}) {
+              s += ", exit ";
+              for (std::size_t i = 0; i < r.expect_exit.size(); ++i)
+                s += (i ? "|" : "") + std::to_string(r.expect_exit[i]);
+            }
+            return s + ")";
+          },
+          [&](const KillStep& k) {
+            std::string target = !k.pidfile.empty() ? "the process in " + display(k.pidfile, ex)
+                                 : !k.name.empty()
+                                     ? "processes named " + display(k.name, ex)
+                                     : "processes matching '" + display(k.pattern, ex) + "'";
+            return fmt::format("kill {} (SIG{}, SIGKILL after {})", target, k.signal,
+                               format_duration(k.grace));
+          },
+          [&](const HttpStep& h) {
+            return fmt::format("{} {} (timeout {}, {} retr{})", h.method, display(h.url, ex),
+                               format_duration(h.timeout), h.retries, h.retries == 1 ? "y" : "ies");
+          },
+          [](const PauseStep& p) {
+            if (p.duration) return "pause " + format_duration(*p.duration);
+            std::string s = "pause until `rollout advance`";
+            if (p.approval_timeout)
+              s += fmt::format(" (at most {}, then {})", format_duration(*p.approval_timeout),
+                               to_string(p.on_timeout));
+            return s;
+          },
+      },
+      step.action);
+}
+
+std::optional<Duration> step_time_limit(const Step& step, const Runbook& book) {
+  return std::visit(
+      Overloaded{
+          [&](const WeightStep&) -> std::optional<Duration> { return book.router.timeout; },
+          [&](const HealthStep& h) -> std::optional<Duration> {
+            auto it = book.health.find(h.health);
+            return it == book.health.end() ? Duration{0} : it->second.deadline;
+          },
+          [&](const GateStep& g) -> std::optional<Duration> {
+            auto c = book.checks.find(g.gate.check);
+            if (c == book.checks.end()) return Duration{0};
+            auto s = book.metrics.find(c->second.source);
+            return s == book.metrics.end() ? Duration{0} : s->second.timeout;
+          },
+          [](const RunStep& r) -> std::optional<Duration> { return r.timeout; },
+          [](const KillStep& k) -> std::optional<Duration> { return k.grace; },
+          [](const HttpStep& h) -> std::optional<Duration> { return h.timeout * (h.retries + 1); },
+          [](const PauseStep& p) -> std::optional<Duration> {
+            if (p.duration) return *p.duration;
+            return p.approval_timeout;
+          },
+      },
+      step.action);
+}
+
+}  // namespace rollout::runbook

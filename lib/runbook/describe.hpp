@@ -1,0 +1,36 @@
+// Human descriptions of runbook pieces, with templates resolved for display: what `plan`
+// prints and what the engine may use as a step's description. Secrets come out as "***";
+// a template with no value yet (e.g. ${event.summary}) is shown as written.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/template.hpp"
+#include "runbook/model.hpp"
+
+namespace rollout::runbook {
+
+// Expands what can be expanded, keeps the rest raw, redacts secrets.
+std::string display(std::string_view raw, const Expander& ex);
+std::vector<std::string> display(const std::vector<std::string>& raw, const Expander& ex);
+
+// An argv as a shell would need it quoted, for reading only: `run` never uses a shell.
+std::string quote_argv(const std::vector<std::string>& argv);
+
+// The expander for a stage: ${stage.name} ${stage.weight} ${weight.stable} ${weight.canary}.
+Expander stage_expander(const Expander& base, const Stage& stage);
+
+// "set traffic 99/1 (stable/canary)", "run ./deploy.sh canary", "kill process named x" …
+std::string describe(const Step& step, const Runbook& book, const Expander& ex);
+
+// The longest a step may take by its own limits (timeout, deadline, grace, pause);
+// nullopt when it waits for a person.
+std::optional<Duration> step_time_limit(const Step& step, const Runbook& book);
+
+// "1%" for a ratio check's 0.01, "200ms" for 0.2 seconds, "12" for a count.
+std::string format_threshold(double value, Unit unit);
+
+}  // namespace rollout::runbook

@@ -1,0 +1,182 @@
+// Gate expressions: a small hand-written scanner, so every error has a column.
+#include "runbook/gate.hpp"
+
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <vector>
+
+#include "core/suggest.hpp"
+#include "core/units.hpp"
+
+namespace rollout::runbook {
+
+namespace {
+
+bool is_name_start(char c) {
+  return std::isalpha(static_cast<unsigned char>(c)) || c == '_';
+}
+bool is_name_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+}
+bool is_space(char c) {
+  return c == ' ' || c == '\t';
+}
+
+GateSyntaxResult fail(std::string message, std::size_t offset) {
+  GateSyntaxResult r;
+  r.error = std::move(message);
+  r.error_offset = offset;
+  return r;
+}
+
+Dimension dimension_of(Unit u) {
+  switch (u) {
+    case Unit::ratio:
+      return Dimension::ratio;
+    case Unit::seconds:
+      return Dimension::seconds;
+    case Unit::bytes:
+      return Dimension::bytes;
+    case Unit::count:
+      return Dimension::count;
+  }
+  return Dimension::count;
+}
+
+}  // namespace
+
+GateSyntaxResult parse_gate_syntax(std::string_view text) {
+  GateSyntax g;
+  std::size_t i = 0;
+  const std::size_t n = text.size();
+  auto skip = [&] {
+    while (i < n && is_space(text[i])) ++i;
+  };
+  skip();
+  if (i == n) return fail("empty gate: expected 'CHECK OP VALUE', e.g. \"error_rate < 1%\"", 0);
+  if (!is_name_start(text[i]))
+    return fail("expected a check name at the start of the gate, e.g. \"error_rate < 1%\"", i);
+  g.check_offset = i;
+  while (i < n && is_name_char(text[i])) ++i;
+  g.check = std::string(text.substr(g.check_offset, i - g.check_offset));
+  skip();
+
+  const std::size_t op_at = i;
+  if (text.compare(i, 2, "<=") == 0)
+    g.op = CompareOp::le, i += 2;
+  else if (text.compare(i, 2, ">=") == 0)
+    g.op = CompareOp::ge, i += 2;
+  else if (i < n && text[i] == '<')
+    g.op = CompareOp::lt, ++i;
+  else if (i < n && text[i] == '>')
+    g.op = CompareOp::gt, ++i;
+  else if (i < n && (text[i] == '=' || text[i] == '!'))
+    return fail(
+        "'" +
+            std::string(text.substr(
+                i, text.compare(i, 2, "==") == 0 || text.compare(i, 2, "!=") == 0 ? 2 : 1)) +
+            "' is not a gate comparison: use <, <=, > or >=",
+        op_at);
+  else if (i == n)
+    return fail("expected <, <=, > or >= and a threshold after '" + g.check + "'", op_at);
+  else
+    return fail(
+        "expected <, <=, > or >= after '" + g.check + "', found '" + std::string(1, text[i]) + "'",
+        op_at);
+  skip();
+
+  g.value_offset = i;
+  std::size_t j = i;
+  if (j < n && (text[j] == '-' || text[j] == '+')) ++j;
+  while (j < n && (std::isdigit(static_cast<unsigned char>(text[j])) || text[j] == '.')) ++j;
+  if (j == i || (j == i + 1 && (text[i] == '-' || text[i] == '+')))
+    return fail(i == n ? "expected a threshold after '" + std::string(to_string(g.op)) + "'"
+                       : "expected a number after '" + std::string(to_string(g.op)) + "'",
+                i);
+  const char* first = text.data() + i + (text[i] == '+' ? 1 : 0);
+  auto [end, ec] = std::from_chars(first, text.data() + j, g.value);
+  if (ec != std::errc() || end != text.data() + j || !std::isfinite(g.value))
+    return fail("'" + std::string(text.substr(i, j - i)) + "' is not a number", i);
+  i = j;
+
+  // The unit: attached ("200ms") or after one space ("200 ms"), but never the word "for".
+  std::size_t u = i;
+  while (u < n && is_space(text[u])) ++u;
+  std::size_t ue = u;
+  while (ue < n && (std::isalpha(static_cast<unsigned char>(text[ue])) || text[ue] == '%')) ++ue;
+  const std::string_view word = text.substr(u, ue - u);
+  g.unit_offset = g.value_offset;
+  if (!word.empty() && word != "for") {
+    if (!unit_scale(word))
+      return fail("unknown unit '" + std::string(word) + "'" + did_you_mean(word, unit_suffixes()) +
+                      ": units are %, ms s m h, B KB MB GB KiB MiB GiB",
+                  u);
+    g.unit = std::string(word);
+    g.unit_offset = u;
+    i = ue;
+  }
+  skip();
+  if (i == n) return GateSyntaxResult{g, "", 0};
+
+  const std::size_t for_at = i;
+  std::size_t we = i;
+  while (we < n && !is_space(text[we])) ++we;
+  if (text.substr(i, we - i) != "for")
+    return fail("unexpected '" + std::string(text.substr(i, we - i)) +
+                    "': a gate ends after its threshold or with 'for DURATION'",
+                i);
+  i = we;
+  skip();
+  if (i == n) return fail("expected a duration after 'for', e.g. \"for 1h\"", for_at);
+  g.sustain_offset = i;
+  std::size_t de = n;
+  while (de > i && is_space(text[de - 1])) --de;
+  const std::string_view dur = text.substr(i, de - i);
+  auto d = parse_duration(dur);
+  if (!d) return fail("'" + std::string(dur) + "' is not a duration (like 30s, 5m, 1h30m)", i);
+  g.sustain = *d;
+  return GateSyntaxResult{g, "", 0};
+}
+
+ThresholdResult gate_threshold(const GateSyntax& g, Unit check_unit) {
+  ThresholdResult r;
+  if (g.unit.empty()) {
+    r.value = g.value;
+    return r;
+  }
+  const auto scale = unit_scale(g.unit);
+  const Dimension want = dimension_of(check_unit);
+  if (!scale || scale->dimension != want) {
+    r.error = "unit '" + g.unit + "' does not fit check '" + g.check + "' (unit = \"" +
+              to_string(check_unit) + "\"): ";
+    r.error += want == Dimension::count ? std::string("a count takes a bare number")
+                                        : "use " + unit_suffixes_for(want) + " or a bare number";
+    r.error_offset = g.unit_offset;
+    return r;
+  }
+  r.value = g.value * scale->factor;
+  return r;
+}
+
+Result<Gate> parse_gate(std::string_view text, const std::map<std::string, Check>& checks) {
+  auto s = parse_gate_syntax(text);
+  if (!s.gate) return make_error(s.error);
+  auto it = checks.find(s.gate->check);
+  if (it == checks.end()) {
+    std::vector<std::string> names;
+    for (const auto& [name, c] : checks) names.push_back(name);
+    return make_error("unknown check '" + s.gate->check + "'" + did_you_mean(s.gate->check, names));
+  }
+  auto t = gate_threshold(*s.gate, it->second.unit);
+  if (!t.value) return make_error(t.error);
+  Gate gate;
+  gate.text = std::string(text);
+  gate.check = s.gate->check;
+  gate.op = s.gate->op;
+  gate.threshold = *t.value;
+  gate.sustain = s.gate->sustain;
+  return gate;
+}
+
+}  // namespace rollout::runbook

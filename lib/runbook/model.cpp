@@ -1,0 +1,125 @@
+// Names of the runbook's enums as the runbook spells them, for messages and JSON.
+#include "runbook/model.hpp"
+
+namespace rollout::runbook {
+
+const char* to_string(RouterType t) {
+  switch (t) {
+    case RouterType::haproxy:
+      return "haproxy";
+    case RouterType::http:
+      return "http";
+    case RouterType::exec:
+      return "exec";
+  }
+  return "exec";
+}
+
+const char* to_string(SourceType t) {
+  switch (t) {
+    case SourceType::prometheus:
+      return "prometheus";
+    case SourceType::http_json:
+      return "http-json";
+    case SourceType::file:
+      return "file";
+    case SourceType::exec:
+      return "exec";
+  }
+  return "prometheus";
+}
+
+const char* to_string(Unit u) {
+  switch (u) {
+    case Unit::ratio:
+      return "ratio";
+    case Unit::seconds:
+      return "seconds";
+    case Unit::bytes:
+      return "bytes";
+    case Unit::count:
+      return "count";
+  }
+  return "count";
+}
+
+const char* to_string(CompareOp op) {
+  switch (op) {
+    case CompareOp::lt:
+      return "<";
+    case CompareOp::le:
+      return "<=";
+    case CompareOp::gt:
+      return ">";
+    case CompareOp::ge:
+      return ">=";
+  }
+  return "<";
+}
+
+const char* to_string(OnBreach b) {
+  switch (b) {
+    case OnBreach::rollback:
+      return "rollback";
+    case OnBreach::pause:
+      return "pause";
+    case OnBreach::notify:
+      return "notify";
+  }
+  return "rollback";
+}
+
+const char* to_string(AdvanceMode a) {
+  switch (a) {
+    case AdvanceMode::automatic:
+      return "auto";
+    case AdvanceMode::manual:
+      return "manual";
+  }
+  return "auto";
+}
+
+const char* to_string(OnTimeout t) {
+  switch (t) {
+    case OnTimeout::rollback:
+      return "rollback";
+    case OnTimeout::pause:
+      return "pause";
+  }
+  return "rollback";
+}
+
+const char* to_string(OnInterrupt i) {
+  switch (i) {
+    case OnInterrupt::pause:
+      return "pause";
+    case OnInterrupt::rollback:
+      return "rollback";
+  }
+  return "pause";
+}
+
+namespace {
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+}  // namespace
+
+const char* step_kind(const Action& action) {
+  return std::visit(
+      Overloaded{
+          [](const WeightStep&) { return "weight"; },
+          [](const HealthStep&) { return "health"; },
+          [](const GateStep&) { return "gate"; },
+          [](const RunStep&) { return "run"; },  // shell steps too: same kind, same runner
+          [](const KillStep&) { return "kill"; },
+          [](const HttpStep&) { return "http"; },
+          [](const PauseStep&) { return "pause"; },
+      },
+      action);
+}
+
+}  // namespace rollout::runbook

@@ -1,0 +1,703 @@
+// Walking a runbook's TOML into the typed model. Sections are read in dependency order
+// (sources before checks, checks and health before stages) so a name can be checked where
+// it is used; every problem becomes a diagnostic and reading goes on.
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include "core/suggest.hpp"
+#include "runbook/gate.hpp"
+#include "runbook/parse.hpp"
+
+namespace rollout::runbook {
+
+namespace {
+
+const std::vector<std::string> kTopKeys = {"rollout", "vars",  "router", "metrics", "checks",
+                                           "health",  "stage", "notify", "rollback"};
+
+// The event types of engine/events.hpp a [[notify]] may subscribe to (the runbook layer
+// sits below the engine, so the list is repeated here).
+const std::vector<std::string> kEventNames = {
+    "rollout_started",  "preflight",     "stage_started",     "step_started", "step_finished",
+    "weight_set",       "hold_started",  "gate_measured",     "breach",       "awaiting_approval",
+    "advanced",         "paused",        "abort_requested",   "interrupted",  "stage_completed",
+    "rollback_started", "rollback_step", "rollback_finished", "completed",    "warning",
+    "finished"};
+
+const std::vector<std::string> kMethods = {"GET", "POST", "PUT", "PATCH", "DELETE"};
+
+bool valid_rollout_name(const std::string& s) {
+  if (s.empty() || s[0] == '.' || s[0] == '-' || s.size() > 100) return false;
+  for (char c : s)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.')
+      return false;
+  return true;
+}
+
+// Where a string may need a scheme: templated values are checked when expanded.
+bool looks_like_url(const std::string& s) {
+  return s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0 || s.rfind("${", 0) == 0;
+}
+
+void check_url(Reader& r, const toml::table& t, std::string_view key, const std::string& url) {
+  if (looks_like_url(url)) return;
+  r.error(Reader::pos(*t.get(key)),
+          "'" + std::string(key) + "' = \"" + url + "\" is not an http:// or https:// URL");
+}
+
+}  // namespace
+
+// A JSON body without a Content-Type header gets one: most APIs refuse JSON sent as
+// application/x-www-form-urlencoded, and the runbook author clearly meant JSON.
+void default_content_type(std::map<std::string, std::string>& headers, const std::string& body) {
+  const auto first = body.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos || (body[first] != '{' && body[first] != '[')) return;
+  for (const auto& [k, v] : headers) {
+    std::string lower = k;
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower == "content-type") return;
+  }
+  headers["Content-Type"] = "application/json";
+}
+
+namespace {
+
+std::optional<std::string> method(Reader& r, const toml::table& t) {
+  auto m = r.string(t, "method");
+  if (!m) return std::nullopt;
+  std::string up = *m;
+  for (auto& c : up) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (std::find(kMethods.begin(), kMethods.end(), up) == kMethods.end()) {
+    r.error(Reader::pos(*t.get("method")), "'method' cannot be \"" + *m + "\"" +
+                                               did_you_mean(up, kMethods) + ": expected " +
+                                               Reader::join(kMethods));
+    return std::nullopt;
+  }
+  return up;
+}
+
+// --- [rollout] -------------------------------------------------------------------------
+
+void parse_rollout(const toml::table& doc, Runbook& book, Reader& r) {
+  const toml::node* n = doc.get("rollout");
+  if (!n) {
+    r.error(Pos{1, 1}, "missing [rollout] table: every runbook needs [rollout] name = \"...\"");
+    return;
+  }
+  const toml::table* t = n->as_table();
+  if (!t) {
+    r.error(Reader::pos(*n), "'rollout' must be a table ([rollout]), got " + Reader::type_name(*n));
+    return;
+  }
+  book.rollout.pos = Reader::pos(*t);
+  r.known_keys(*t, {"name", "description", "on_interrupt", "report_every"}, "[rollout]");
+  if (r.require(*t, "name", "[rollout]")) {
+    if (auto name = r.string(*t, "name")) {
+      if (!valid_rollout_name(*name))
+        r.error(Reader::pos(*t->get("name")),
+                "rollout name \"" + *name +
+                    "\" must be letters, digits, '-', '_' or '.' (it names the state directory)");
+      book.rollout.name = *name;
+    }
+  }
+  if (auto d = r.string(*t, "description")) book.rollout.description = *d;
+  if (auto v = r.enumeration<OnInterrupt>(
+          *t, "on_interrupt", {{"pause", OnInterrupt::pause}, {"rollback", OnInterrupt::rollback}}))
+    book.rollout.on_interrupt = *v;
+  if (auto d = r.duration(*t, "report_every")) book.rollout.report_every = *d;
+}
+
+// --- [vars] ----------------------------------------------------------------------------
+
+void parse_vars(const toml::table& doc, Runbook& book, Reader& r, ParseExtras& extras) {
+  const toml::table* t = r.table(doc, "vars");
+  if (!t) return;
+  r.scope = Scope::vars;
+  for (auto&& [k, v] : *t) {
+    const std::string name(k.str());
+    extras.var_pos[name] = Reader::pos(k);
+    if (v.is_string()) {
+      book.vars[name] = v.as_string()->get();
+      r.note_templates(v, book.vars[name]);
+    } else if (v.is_integer()) {
+      book.vars[name] = std::to_string(v.as_integer()->get());
+    } else if (v.is_floating_point()) {
+      book.vars[name] = fmt::format("{}", v.as_floating_point()->get());
+    } else if (v.is_boolean()) {
+      book.vars[name] = v.as_boolean()->get() ? "true" : "false";
+    } else {
+      r.error(Reader::pos(v),
+              "vars." + name + " must be a string or a number, got " + Reader::type_name(v));
+    }
+  }
+  r.scope = Scope::general;
+}
+
+// --- [router] --------------------------------------------------------------------------
+
+void parse_router(const toml::table& doc, Runbook& book, Reader& r) {
+  const toml::node* n = doc.get("router");
+  if (!n) {
+    r.error(Pos{1, 1},
+            "missing [router]: say how traffic is split (type = \"haproxy\", \"http\" or "
+            "\"exec\")");
+    return;
+  }
+  const toml::table* t = n->as_table();
+  if (!t) {
+    r.error(Reader::pos(*n), "'router' must be a table ([router]), got " + Reader::type_name(*n));
+    return;
+  }
+  Router& router = book.router;
+  router.pos = Reader::pos(*t);
+  const std::vector<std::string> common = {"type", "timeout"};
+  const std::map<RouterType, std::vector<std::string>> own = {
+      {RouterType::haproxy, {"sockets", "backend", "stable", "canary"}},
+      {RouterType::http, {"url", "method", "headers", "body", "insecure"}},
+      {RouterType::exec, {"command"}},
+  };
+  std::optional<RouterType> type;
+  if (!t->contains("type")) {
+    r.error(router.pos, "[router] needs 'type': \"haproxy\", \"http\" or \"exec\"");
+  } else {
+    type = r.enumeration<RouterType>(
+        *t, "type",
+        {{"haproxy", RouterType::haproxy}, {"http", RouterType::http}, {"exec", RouterType::exec}});
+  }
+  // Unknown keys; with a known type, keys of another type are called out as such.
+  std::vector<std::string> all = common;
+  for (const auto& [ty, keys] : own) all.insert(all.end(), keys.begin(), keys.end());
+  for (auto&& [k, v] : *t) {
+    const std::string key(k.str());
+    if (std::find(all.begin(), all.end(), key) == all.end()) {
+      r.error(Reader::pos(k), "unknown key '" + key + "' in [router]" + did_you_mean(key, all));
+    } else if (type && std::find(common.begin(), common.end(), key) == common.end()) {
+      const auto& mine = own.at(*type);
+      if (std::find(mine.begin(), mine.end(), key) == mine.end()) {
+        std::vector<std::string> allowed = mine;
+        allowed.insert(allowed.end(), common.begin(), common.end());
+        r.error(Reader::pos(k), "'" + key + "' does not apply to router type \"" +
+                                    to_string(*type) + "\" (it takes " + Reader::join(allowed) +
+                                    ")");
+      }
+    }
+  }
+  if (auto d = r.duration(*t, "timeout")) router.timeout = *d;
+  if (!type) return;
+  router.type = *type;
+  switch (*type) {
+    case RouterType::haproxy: {
+      for (const char* key : {"sockets", "backend", "stable", "canary"})
+        r.require(*t, key, "[router] type = \"haproxy\"");
+      if (auto s = r.strings(*t, "sockets")) {
+        if (s->empty())
+          r.error(Reader::pos(*t->get("sockets")),
+                  "'sockets' is empty: list every HAProxy instance's admin socket");
+        const auto& arr = *t->get("sockets")->as_array();
+        for (std::size_t i = 0; i < s->size(); ++i) {
+          const std::string& sock = (*s)[i];
+          if (sock.rfind("unix:", 0) != 0 && sock.rfind("tcp:", 0) != 0 && sock.rfind("${", 0) != 0)
+            r.error(Reader::pos(*arr.get(i)),
+                    "socket \"" + sock +
+                        "\" must be \"unix:/path/to/admin.sock\" or \"tcp:HOST:PORT\"");
+        }
+        router.sockets = *s;
+      }
+      if (auto b = r.string(*t, "backend")) {
+        if (b->empty()) r.error(Reader::pos(*t->get("backend")), "'backend' is empty");
+        router.backend = *b;
+      }
+      for (const char* key : {"stable", "canary"}) {
+        if (auto s = r.strings(*t, key)) {
+          if (s->empty())
+            r.error(Reader::pos(*t->get(key)),
+                    std::string("'") + key + "' is empty: name the backend's " + key + " servers");
+          (std::string_view(key) == "stable" ? router.stable : router.canary) = *s;
+        }
+      }
+      for (const auto& server : router.canary)
+        if (std::find(router.stable.begin(), router.stable.end(), server) != router.stable.end())
+          r.error(Reader::pos(*t->get("canary")),
+                  "server '" + server + "' is both stable and canary");
+      break;
+    }
+    case RouterType::http: {
+      r.require(*t, "url", "[router] type = \"http\"");
+      if (auto u = r.string(*t, "url")) {
+        check_url(r, *t, "url", *u);
+        router.url = *u;
+      }
+      if (auto m = method(r, *t)) router.method = *m;
+      if (auto h = r.string_map(*t, "headers")) router.headers = *h;
+      if (auto b = r.string(*t, "body")) {
+        router.body = *b;
+      } else {
+        router.body = R"({"stable": ${weight.stable}, "canary": ${weight.canary}})";
+      }
+      if (auto i = r.boolean(*t, "insecure")) router.insecure = *i;
+      default_content_type(router.headers, router.body);
+      break;
+    }
+    case RouterType::exec: {
+      r.require(*t, "command", "[router] type = \"exec\"");
+      if (auto c = r.strings(*t, "command")) {
+        if (c->empty())
+          r.error(Reader::pos(*t->get("command")),
+                  "'command' is empty: give the program and its arguments");
+        router.command = *c;
+      }
+      break;
+    }
+  }
+}
+
+// --- [metrics.NAME] --------------------------------------------------------------------
+
+void parse_metrics(const toml::table& doc, Runbook& book, Reader& r) {
+  const toml::table* all = r.table(doc, "metrics");
+  if (!all) return;
+  const std::vector<std::string> common = {"type", "timeout"};
+  const std::map<SourceType, std::vector<std::string>> own = {
+      {SourceType::prometheus, {"url", "headers", "insecure"}},
+      {SourceType::http_json, {"url", "headers", "insecure"}},
+      {SourceType::file, {"path"}},
+      {SourceType::exec, {"command"}},
+  };
+  const std::vector<std::string> every = {"type",     "timeout", "url",    "headers",
+                                          "insecure", "path",    "command"};
+  for (auto&& [k, v] : *all) {
+    const std::string name(k.str());
+    const toml::table* t = v.as_table();
+    if (!t) {
+      r.error(Reader::pos(v), "metrics." + name + " must be a table ([metrics." + name +
+                                  "] with type = ...), got " + Reader::type_name(v));
+      continue;
+    }
+    MetricSource src;
+    src.name = name;
+    src.pos = Reader::pos(*t);
+    const std::string what = "[metrics." + name + "]";
+    std::optional<SourceType> type;
+    if (!t->contains("type"))
+      r.error(src.pos, what + " needs 'type': \"prometheus\", \"http-json\", \"file\" or \"exec\"");
+    else
+      type = r.enumeration<SourceType>(*t, "type",
+                                       {{"prometheus", SourceType::prometheus},
+                                        {"http-json", SourceType::http_json},
+                                        {"file", SourceType::file},
+                                        {"exec", SourceType::exec}});
+    for (auto&& [kk, vv] : *t) {
+      const std::string key(kk.str());
+      if (std::find(every.begin(), every.end(), key) == every.end()) {
+        r.error(Reader::pos(kk), "unknown key '" + key + "' in " + what + did_you_mean(key, every));
+      } else if (type && std::find(common.begin(), common.end(), key) == common.end()) {
+        const auto& mine = own.at(*type);
+        if (std::find(mine.begin(), mine.end(), key) == mine.end())
+          r.error(Reader::pos(kk), "'" + key + "' does not apply to a \"" + to_string(*type) +
+                                       "\" source (it takes " + Reader::join(mine) + ", timeout)");
+      }
+    }
+    if (auto d = r.duration(*t, "timeout")) src.timeout = *d;
+    if (type) {
+      src.type = *type;
+      switch (*type) {
+        case SourceType::prometheus:
+        case SourceType::http_json:
+          r.require(*t, "url", what);
+          if (auto u = r.string(*t, "url")) {
+            check_url(r, *t, "url", *u);
+            src.url = *u;
+          }
+          if (auto h = r.string_map(*t, "headers")) src.headers = *h;
+          if (auto i = r.boolean(*t, "insecure")) src.insecure = *i;
+          break;
+        case SourceType::file:
+          r.require(*t, "path", what);
+          if (auto p = r.string(*t, "path")) src.path = *p;
+          break;
+        case SourceType::exec:
+          r.require(*t, "command", what);
+          if (auto c = r.strings(*t, "command")) {
+            if (c->empty()) r.error(Reader::pos(*t->get("command")), "'command' is empty");
+            src.command = *c;
+          }
+          break;
+      }
+    }
+    book.metrics[name] = std::move(src);
+  }
+}
+
+// --- [checks.NAME] ---------------------------------------------------------------------
+
+void parse_checks(const toml::table& doc, Runbook& book, Reader& r) {
+  const toml::table* all = r.table(doc, "checks");
+  if (!all) return;
+  for (auto&& [k, v] : *all) {
+    const std::string name(k.str());
+    const toml::table* t = v.as_table();
+    if (!t) {
+      r.error(Reader::pos(v), "checks." + name + " must be a table ([checks." + name +
+                                  "] with source and query), got " + Reader::type_name(v));
+      continue;
+    }
+    Check c;
+    c.name = name;
+    c.pos = Reader::pos(*t);
+    const std::string what = "[checks." + name + "]";
+    r.known_keys(*t, {"source", "query", "unit", "no_data", "samples_query", "min_samples"}, what);
+    const MetricSource* src = nullptr;
+    if (r.require(*t, "source", what)) {
+      if (auto s = r.string(*t, "source")) {
+        c.source = *s;
+        auto it = book.metrics.find(*s);
+        if (it == book.metrics.end()) {
+          r.error(Reader::pos(*t->get("source")),
+                  "unknown metric source '" + *s + "'" + did_you_mean(*s, keys_of(book.metrics)) +
+                      (book.metrics.empty() ? ": define it as [metrics." + *s + "]" : ""));
+        } else {
+          src = &it->second;
+        }
+      }
+    }
+    if (r.require(*t, "query", what)) {
+      if (auto q = r.string(*t, "query")) {
+        c.query = *q;
+        if (src && src->type != SourceType::prometheus && !q->empty() && (*q)[0] != '/' &&
+            q->rfind("${", 0) != 0)
+          r.error(Reader::pos(*t->get("query")),
+                  "for a \"" + std::string(to_string(src->type)) +
+                      "\" source the query is a JSON pointer like \"/canary/error_rate\"");
+        if (src && src->type == SourceType::prometheus && q->empty())
+          r.error(Reader::pos(*t->get("query")), "'query' is empty: give a PromQL expression");
+      }
+    }
+    if (auto u = r.enumeration<Unit>(*t, "unit",
+                                     {{"ratio", Unit::ratio},
+                                      {"seconds", Unit::seconds},
+                                      {"bytes", Unit::bytes},
+                                      {"count", Unit::count}}))
+      c.unit = *u;
+    if (auto nd = r.enumeration<Outcome>(*t, "no_data",
+                                         {{"pass", Outcome::pass},
+                                          {"fail", Outcome::fail},
+                                          {"inconclusive", Outcome::inconclusive}}))
+      c.no_data = *nd;
+    if (auto q = r.string(*t, "samples_query")) c.samples_query = *q;
+    if (auto m = r.integer(*t, "min_samples", 0, 1'000'000'000))
+      c.min_samples = static_cast<int>(*m);
+    if (c.min_samples > 0 && c.samples_query.empty())
+      r.error(Reader::pos(*t->get("min_samples")),
+              "'min_samples' needs 'samples_query' (the query that counts the samples)");
+    book.checks[name] = std::move(c);
+  }
+}
+
+// --- [health.NAME] ---------------------------------------------------------------------
+
+void parse_health(const toml::table& doc, Runbook& book, Reader& r) {
+  const toml::table* all = r.table(doc, "health");
+  if (!all) return;
+  for (auto&& [k, v] : *all) {
+    const std::string name(k.str());
+    const toml::table* t = v.as_table();
+    if (!t) {
+      r.error(Reader::pos(v), "health." + name + " must be a table ([health." + name +
+                                  "] with urls = [...]), got " + Reader::type_name(v));
+      continue;
+    }
+    Health h;
+    h.name = name;
+    h.pos = Reader::pos(*t);
+    const std::string what = "[health." + name + "]";
+    r.known_keys(*t,
+                 {"urls", "expect_status", "expect_body", "interval", "timeout", "successes",
+                  "deadline", "insecure"},
+                 what);
+    if (r.require(*t, "urls", what)) {
+      if (auto u = r.strings(*t, "urls")) {
+        if (u->empty()) r.error(Reader::pos(*t->get("urls")), "'urls' is empty");
+        const auto& arr = *t->get("urls")->as_array();
+        for (std::size_t i = 0; i < u->size(); ++i)
+          if (!looks_like_url((*u)[i]))
+            r.error(Reader::pos(*arr.get(i)),
+                    "\"" + (*u)[i] + "\" is not an http:// or https:// URL");
+        h.urls = *u;
+      }
+    }
+    if (auto s = r.integer(*t, "expect_status", 100, 599)) h.expect_status = static_cast<int>(*s);
+    if (auto b = r.string(*t, "expect_body")) h.expect_body = *b;
+    if (auto d = r.duration(*t, "interval")) h.interval = *d;
+    if (auto d = r.duration(*t, "timeout")) h.timeout = *d;
+    if (auto s = r.integer(*t, "successes", 1, 1000)) h.successes = static_cast<int>(*s);
+    if (auto d = r.duration(*t, "deadline")) h.deadline = *d;
+    if (auto i = r.boolean(*t, "insecure")) h.insecure = *i;
+    if (h.interval.count() <= 0 && t->contains("interval"))
+      r.error(Reader::pos(*t->get("interval")), "'interval' must be more than 0");
+    if ((h.successes - 1) * h.interval > h.deadline)
+      r.error(t->contains("deadline") ? Reader::pos(*t->get("deadline")) : h.pos,
+              "deadline " + format_duration(h.deadline) + " is too short for " +
+                  std::to_string(h.successes) + " successes " + format_duration(h.interval) +
+                  " apart: the check could never pass");
+    book.health[name] = std::move(h);
+  }
+}
+
+// --- [[stage]] -------------------------------------------------------------------------
+
+const std::vector<std::string> kStageKeys = {"name",
+                                             "weight",
+                                             "hold",
+                                             "interval",
+                                             "gates",
+                                             "failure_limit",
+                                             "inconclusive_limit",
+                                             "error_limit",
+                                             "on_breach",
+                                             "advance",
+                                             "approval_timeout",
+                                             "on_timeout",
+                                             "before",
+                                             "after"};
+
+void parse_stages(const toml::table& doc, Runbook& book, Reader& r) {
+  const toml::node* n = doc.get("stage");
+  if (!n) {
+    r.error(Pos{1, 1}, "no [[stage]]: a runbook needs at least one stage (name, weight, hold)");
+    return;
+  }
+  const toml::array* list = n->as_array();
+  if (!list) {
+    r.error(Reader::pos(*n), "'stage' must be an array of tables: write [[stage]], not [stage]");
+    return;
+  }
+  if (list->empty()) r.error(Reader::pos(*n), "no [[stage]]: a runbook needs at least one stage");
+  std::map<std::string, Pos> seen;
+  int index = 0;
+  for (const toml::node& e : *list) {
+    ++index;
+    const toml::table* t = e.as_table();
+    if (!t) {
+      r.error(Reader::pos(e), "each stage must be a table, got " + Reader::type_name(e));
+      continue;
+    }
+    Stage s;
+    s.pos = Reader::pos(*t);
+    std::string what = "[[stage]] #" + std::to_string(index);
+    if (r.require(*t, "name", what)) {
+      if (auto nm = r.string(*t, "name")) {
+        s.name = *nm;
+        const Pos p = Reader::pos(*t->get("name"));
+        if (nm->empty()) r.error(p, "stage name is empty");
+        if (auto it = seen.find(*nm); it != seen.end())
+          r.error(p, "duplicate stage name '" + *nm + "' (first at line " +
+                         std::to_string(it->second.line) + "): stage names must be unique");
+        else
+          seen[*nm] = p;
+        what = "stage '" + *nm + "'";
+      }
+    }
+    r.known_keys(*t, kStageKeys, what);
+    if (r.require(*t, "weight", what)) {
+      if (const toml::node* w = t->get("weight"); w && w->is_floating_point())
+        r.error(Reader::pos(*w), "'weight' must be a whole percent from 0 to 100, got " +
+                                     fmt::format("{}", w->as_floating_point()->get()));
+      else if (auto v = r.integer(*t, "weight", 0, 100))
+        s.weight = static_cast<int>(*v);
+    }
+    if (auto d = r.duration(*t, "hold")) s.hold = *d;
+    if (auto d = r.duration(*t, "interval")) {
+      if (d->count() <= 0)
+        r.error(Reader::pos(*t->get("interval")), "'interval' must be more than 0");
+      else
+        s.interval = *d;
+    }
+    if (auto v = r.integer(*t, "failure_limit", 1, 1'000'000))
+      s.failure_limit = static_cast<int>(*v);
+    if (auto v = r.integer(*t, "inconclusive_limit", 1, 1'000'000))
+      s.inconclusive_limit = static_cast<int>(*v);
+    if (auto v = r.integer(*t, "error_limit", 1, 1'000'000)) s.error_limit = static_cast<int>(*v);
+    if (auto v = r.enumeration<OnBreach>(*t, "on_breach",
+                                         {{"rollback", OnBreach::rollback},
+                                          {"pause", OnBreach::pause},
+                                          {"notify", OnBreach::notify}}))
+      s.on_breach = *v;
+    if (auto v = r.enumeration<AdvanceMode>(
+            *t, "advance", {{"auto", AdvanceMode::automatic}, {"manual", AdvanceMode::manual}}))
+      s.advance = *v;
+    if (auto d = r.duration(*t, "approval_timeout")) {
+      s.approval_timeout = *d;
+      if (s.advance != AdvanceMode::manual)
+        r.warning(Reader::pos(*t->get("approval_timeout")),
+                  "'approval_timeout' has no effect unless advance = \"manual\"");
+    }
+    if (auto v = r.enumeration<OnTimeout>(
+            *t, "on_timeout", {{"rollback", OnTimeout::rollback}, {"pause", OnTimeout::pause}})) {
+      s.on_timeout = *v;
+      if (!s.approval_timeout)
+        r.warning(Reader::pos(*t->get("on_timeout")),
+                  "'on_timeout' has no effect without 'approval_timeout'");
+    }
+    if (const toml::array* gates = r.array(*t, "gates")) {
+      for (const toml::node& g : *gates) {
+        auto gate = parse_gate_node(g, book, r);
+        if (!gate) continue;
+        if (gate->sustain && *gate->sustain > s.hold) {
+          const std::string& text = gate->text;
+          const auto at = text.rfind("for");
+          r.error(Reader::pos_in_string(g, at == std::string::npos ? 0 : at),
+                  "'for " + format_duration(*gate->sustain) +
+                      "' is longer than the stage's hold (" + format_duration(s.hold) +
+                      "): the gate could never count");
+        }
+        s.gates.push_back(std::move(*gate));
+      }
+    }
+    for (const char* phase : {"before", "after"}) {
+      if (const toml::array* steps = r.array(*t, phase)) {
+        StepContext ctx{&book, "'" + std::string(phase) + "' of " + what};
+        (std::string_view(phase) == "before" ? s.before : s.after) = parse_steps(*steps, ctx, r);
+      }
+    }
+    book.stages.push_back(std::move(s));
+  }
+}
+
+// --- [[notify]] ------------------------------------------------------------------------
+
+void parse_notify(const toml::table& doc, Runbook& book, Reader& r) {
+  const toml::node* n = doc.get("notify");
+  if (!n) return;
+  const toml::array* list = n->as_array();
+  if (!list) {
+    r.error(Reader::pos(*n), "'notify' must be an array of tables: write [[notify]], not [notify]");
+    return;
+  }
+  r.scope = Scope::notify;
+  for (const toml::node& e : *list) {
+    const toml::table* t = e.as_table();
+    if (!t) {
+      r.error(Reader::pos(e), "each [[notify]] must be a table, got " + Reader::type_name(e));
+      continue;
+    }
+    Notify nt;
+    nt.pos = Reader::pos(*t);
+    r.known_keys(*t, {"url", "method", "headers", "events", "body", "timeout"}, "[[notify]]");
+    if (r.require(*t, "url", "[[notify]]")) {
+      if (auto u = r.string(*t, "url")) {
+        check_url(r, *t, "url", *u);
+        nt.url = *u;
+      }
+    }
+    if (auto m = method(r, *t)) nt.method = *m;
+    if (auto h = r.string_map(*t, "headers")) nt.headers = *h;
+    if (auto b = r.string(*t, "body")) nt.body = *b;
+    if (auto d = r.duration(*t, "timeout")) nt.timeout = *d;
+    default_content_type(nt.headers, nt.body);
+    if (auto ev = r.strings(*t, "events")) {
+      const auto& arr = *t->get("events")->as_array();
+      for (std::size_t i = 0; i < ev->size(); ++i) {
+        const std::string& name = (*ev)[i];
+        if (std::find(kEventNames.begin(), kEventNames.end(), name) == kEventNames.end())
+          r.error(Reader::pos(*arr.get(i)),
+                  "unknown event '" + name + "'" + did_you_mean(name, kEventNames) +
+                      " (events: breach, rollback_finished, paused, completed, finished, ...)");
+        else
+          nt.events.push_back(name);
+      }
+    } else {
+      nt.events = {"breach", "rollback_finished", "paused", "completed"};
+    }
+    book.notify.push_back(std::move(nt));
+  }
+  r.scope = Scope::general;
+}
+
+// --- [rollback] ------------------------------------------------------------------------
+
+void parse_rollback(const toml::table& doc, Runbook& book, Reader& r) {
+  book.rollback.steps = {Step{WeightStep{0}, std::nullopt, Pos{}}};
+  const toml::node* n = doc.get("rollback");
+  if (!n) return;
+  const toml::table* t = n->as_table();
+  if (!t) {
+    r.error(Reader::pos(*n),
+            "'rollback' must be a table ([rollback]), got " + Reader::type_name(*n));
+    return;
+  }
+  book.rollback.pos = Reader::pos(*t);
+  r.known_keys(*t, {"budget", "steps"}, "[rollback]");
+  if (auto d = r.duration(*t, "budget")) book.rollback.budget = *d;
+  if (const toml::array* steps = r.array(*t, "steps")) {
+    if (steps->empty())
+      r.warning(Reader::pos(*t->get("steps")),
+                "rollback has no steps: a breach would leave traffic where it is");
+    book.rollback.steps = parse_steps(*steps, StepContext{&book, "[rollback] steps"}, r);
+    Duration sum{0};
+    for (const auto& s : book.rollback.steps)
+      if (s.budget) sum += *s.budget;
+    if (sum > book.rollback.budget)
+      r.warning(Reader::pos(*t->get("steps")),
+                "the steps' budgets add up to " + format_duration(sum) +
+                    ", more than the rollback budget of " + format_duration(book.rollback.budget));
+  }
+}
+
+}  // namespace
+
+std::optional<Gate> parse_gate_node(const toml::node& n, const Runbook& book, Reader& r) {
+  if (!n.is_string()) {
+    r.error(Reader::pos(n),
+            "a gate must be a string like \"error_rate < 1%\", got " + Reader::type_name(n));
+    return std::nullopt;
+  }
+  const std::string& text = n.as_string()->get();
+  auto syn = parse_gate_syntax(text);
+  if (!syn.gate) {
+    r.error(Reader::pos_in_string(n, syn.error_offset), syn.error);
+    return std::nullopt;
+  }
+  auto it = book.checks.find(syn.gate->check);
+  if (it == book.checks.end()) {
+    r.error(Reader::pos_in_string(n, syn.gate->check_offset),
+            "unknown check '" + syn.gate->check + "'" +
+                did_you_mean(syn.gate->check, keys_of(book.checks)) +
+                (book.checks.empty() ? ": define it as [checks." + syn.gate->check + "]" : ""));
+    return std::nullopt;
+  }
+  auto th = gate_threshold(*syn.gate, it->second.unit);
+  if (!th.value) {
+    r.error(Reader::pos_in_string(n, th.error_offset), th.error);
+    return std::nullopt;
+  }
+  if (it->second.unit == Unit::ratio && syn.gate->unit.empty() && *th.value > 1)
+    r.warning(Reader::pos_in_string(n, syn.gate->value_offset),
+              "a ratio above 1 is more than 100%: did you mean " +
+                  fmt::format("{}", syn.gate->value) + "%?");
+  Gate g;
+  g.text = text;
+  g.check = syn.gate->check;
+  g.op = syn.gate->op;
+  g.threshold = *th.value;
+  g.sustain = syn.gate->sustain;
+  g.pos = Reader::pos_in_string(n, 0);
+  return g;
+}
+
+Runbook parse_document(const toml::table& doc, Reader& r, ParseExtras& extras) {
+  Runbook book;
+  r.known_keys(doc, kTopKeys, "the runbook");
+  parse_rollout(doc, book, r);
+  parse_vars(doc, book, r, extras);
+  parse_router(doc, book, r);
+  parse_metrics(doc, book, r);
+  parse_checks(doc, book, r);
+  parse_health(doc, book, r);
+  parse_stages(doc, book, r);
+  parse_notify(doc, book, r);
+  parse_rollback(doc, book, r);
+  return book;
+}
+
+}  // namespace rollout::runbook

@@ -1,0 +1,42 @@
+// Internal to lib/runbook: the two passes behind load_runbook. parse_document walks the
+// TOML into the model, checking each value where it stands; validate_document checks what
+// spans the file (templates, stage order) once everything is read.
+#pragma once
+
+#include <toml++/toml.h>
+
+#include "runbook/load.hpp"
+#include "runbook/reader.hpp"
+
+namespace rollout::runbook {
+
+struct ParseExtras {
+  std::map<std::string, Pos> var_pos;  // where each [vars] entry is defined
+};
+
+Runbook parse_document(const toml::table& doc, Reader& r, ParseExtras& extras);
+void validate_document(const Runbook& book, const ParseExtras& extras, Reader& r,
+                       const LoadOptions& options);
+
+// Steps of `before`, `after` and `rollback.steps`; `where` names the list in messages.
+struct StepContext {
+  const Runbook* book = nullptr;
+  std::string where;  // "stage 'canary' before", "rollback steps"
+};
+std::vector<Step> parse_steps(const toml::array& list, const StepContext& ctx, Reader& r);
+
+// A gate string at node `n`: resolved against the checks already read.
+std::optional<Gate> parse_gate_node(const toml::node& n, const Runbook& book, Reader& r);
+
+// Adds "Content-Type: application/json" when the body is JSON and no Content-Type is given.
+void default_content_type(std::map<std::string, std::string>& headers, const std::string& body);
+
+// Names, for did-you-mean.
+template <class Map>
+std::vector<std::string> keys_of(const Map& m) {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : m) out.push_back(k);
+  return out;
+}
+
+}  // namespace rollout::runbook

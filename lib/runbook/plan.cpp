@@ -1,0 +1,334 @@
+// Building `rollout plan` output, as JSON and as text, from the typed runbook.
+#include "runbook/plan.hpp"
+
+#include <fmt/format.h>
+
+#include "core/redact.hpp"
+#include "runbook/describe.hpp"
+
+namespace rollout::runbook {
+
+namespace {
+
+nlohmann::json ms(Duration d) {
+  return d.count();
+}
+nlohmann::json ms(const std::optional<Duration>& d) {
+  return d ? nlohmann::json(d->count()) : nlohmann::json(nullptr);
+}
+
+bool is_manual_pause(const Step& s) {
+  const auto* p = std::get_if<PauseStep>(&s.action);
+  return p && !p->duration;
+}
+
+std::string flip(CompareOp op) {
+  switch (op) {
+    case CompareOp::lt:
+      return ">=";
+    case CompareOp::le:
+      return ">";
+    case CompareOp::gt:
+      return "<=";
+    case CompareOp::ge:
+      return "<";
+  }
+  return "?";
+}
+
+std::string router_call(const Runbook& book, const Expander& base, int canary);
+int weight_of(const Step& s);
+
+nlohmann::json step_json(const Step& s, const Runbook& book, const Expander& ex,
+                         const std::string& phase) {
+  nlohmann::json j = {{"phase", phase},
+                      {"kind", step_kind(s.action)},
+                      {"description", describe(s, book, ex)},
+                      {"time_limit_ms", ms(step_time_limit(s, book))}};
+  if (s.budget) j["budget_ms"] = s.budget->count();
+  if (s.pos.line) j["line"] = s.pos.line;
+  if (const int w = weight_of(s); w >= 0) {
+    if (auto call = router_call(book, ex, w); !call.empty()) j["router_call"] = call;
+  }
+  return j;
+}
+
+nlohmann::json router_json(const Router& r, const Expander& ex) {
+  nlohmann::json j = {{"type", to_string(r.type)}, {"timeout_ms", ms(r.timeout)}};
+  switch (r.type) {
+    case RouterType::haproxy:
+      j["sockets"] = display(r.sockets, ex);
+      j["backend"] = display(r.backend, ex);
+      j["stable"] = display(r.stable, ex);
+      j["canary"] = display(r.canary, ex);
+      break;
+    case RouterType::http: {
+      j["url"] = display(r.url, ex);
+      j["method"] = r.method;
+      nlohmann::json h = nlohmann::json::object();
+      for (const auto& [k, v] : r.headers) h[k] = display(v, ex);
+      j["headers"] = h;
+      j["body"] = display(r.body, ex);
+      j["insecure"] = r.insecure;
+      break;
+    }
+    case RouterType::exec:
+      j["command"] = display(r.command, ex);
+      break;
+  }
+  return j;
+}
+
+std::string router_line(const Router& r, const Expander& ex) {
+  auto join = [](const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+    return out;
+  };
+  switch (r.type) {
+    case RouterType::haproxy:
+      return fmt::format("haproxy backend {} on {}; stable {}; canary {}", display(r.backend, ex),
+                         join(display(r.sockets, ex)), join(display(r.stable, ex)),
+                         join(display(r.canary, ex)));
+    case RouterType::http:
+      return fmt::format("http {} {} with body {}", r.method, display(r.url, ex),
+                         display(r.body, ex));
+    case RouterType::exec:
+      return "exec " + quote_argv(display(r.command, ex));
+  }
+  return "";
+}
+
+std::string source_line(const MetricSource& s, const Expander& ex) {
+  switch (s.type) {
+    case SourceType::prometheus:
+    case SourceType::http_json:
+      return fmt::format("{} {} (timeout {})", to_string(s.type), display(s.url, ex),
+                         format_duration(s.timeout));
+    case SourceType::file:
+      return "file " + display(s.path, ex);
+    case SourceType::exec:
+      return fmt::format("exec {} (timeout {})", quote_argv(display(s.command, ex)),
+                         format_duration(s.timeout));
+  }
+  return "";
+}
+
+// What the router is told for a split, resolved: the request or command; "" for haproxy
+// (its commands are fixed: set server BACKEND/SERVER weight N).
+std::string router_call(const Runbook& book, const Expander& base, int canary) {
+  const Expander ex = base.with("weight.canary", std::to_string(canary))
+                          .with("weight.stable", std::to_string(100 - canary));
+  const Router& r = book.router;
+  switch (r.type) {
+    case RouterType::haproxy:
+      return "";
+    case RouterType::http:
+      return r.method + " " + display(r.url, ex) + " " + display(r.body, ex);
+    case RouterType::exec:
+      return quote_argv(display(r.command, ex));
+  }
+  return "";
+}
+
+int weight_of(const Step& s) {
+  const auto* w = std::get_if<WeightStep>(&s.action);
+  return w ? w->canary : -1;
+}
+
+}  // namespace
+
+PlanTotals plan_totals(const Runbook& book) {
+  PlanTotals t;
+  for (const auto& s : book.stages) {
+    t.holds += s.hold;
+    if (s.advance == AdvanceMode::manual) ++t.manual_waits;
+    for (const auto* list : {&s.before, &s.after})
+      for (const auto& step : *list) {
+        if (is_manual_pause(step)) ++t.manual_waits;
+        if (auto limit = step_time_limit(step, book)) t.steps_max += *limit;
+      }
+    t.steps_max += book.router.timeout;  // the weight change itself
+  }
+  return t;
+}
+
+nlohmann::json plan_json(const Runbook& book, const Expander& base) {
+  nlohmann::json j;
+  j["runbook"] = book.path;
+  j["name"] = book.rollout.name;
+  j["description"] = display(book.rollout.description, base);
+  j["on_interrupt"] = to_string(book.rollout.on_interrupt);
+  j["router"] = router_json(book.router, base);
+  j["metrics"] = nlohmann::json::object();
+  for (const auto& [name, s] : book.metrics) {
+    nlohmann::json m = {{"type", to_string(s.type)}, {"timeout_ms", ms(s.timeout)}};
+    if (!s.url.empty()) m["url"] = display(s.url, base);
+    if (!s.path.empty()) m["path"] = display(s.path, base);
+    if (!s.command.empty()) m["command"] = display(s.command, base);
+    j["metrics"][name] = m;
+  }
+  j["checks"] = nlohmann::json::object();
+  for (const auto& [name, c] : book.checks) {
+    nlohmann::json cj = {{"source", c.source},
+                         {"query", display(c.query, base)},
+                         {"unit", to_string(c.unit)},
+                         {"no_data", to_string(c.no_data)}};
+    if (!c.samples_query.empty()) {
+      cj["samples_query"] = display(c.samples_query, base);
+      cj["min_samples"] = c.min_samples;
+    }
+    j["checks"][name] = cj;
+  }
+  j["stages"] = nlohmann::json::array();
+  int index = 0;
+  for (const auto& s : book.stages) {
+    const Expander ex = stage_expander(base, s);
+    nlohmann::json sj = {{"index", ++index},
+                         {"name", s.name},
+                         {"weight", s.weight},
+                         {"traffic", {{"stable", 100 - s.weight}, {"canary", s.weight}}},
+                         {"hold_ms", ms(s.hold)},
+                         {"hold", format_duration(s.hold)},
+                         {"interval_ms", ms(s.interval)},
+                         {"interval", format_duration(s.interval)},
+                         {"on_breach", to_string(s.on_breach)},
+                         {"failure_limit", s.failure_limit},
+                         {"inconclusive_limit", s.inconclusive_limit},
+                         {"error_limit", s.error_limit},
+                         {"advance", to_string(s.advance)},
+                         {"approval_timeout_ms", ms(s.approval_timeout)}};
+    if (s.advance == AdvanceMode::manual) sj["on_timeout"] = to_string(s.on_timeout);
+    sj["gates"] = nlohmann::json::array();
+    for (const auto& g : s.gates) {
+      const auto& c = book.checks.at(g.check);
+      sj["gates"].push_back({{"text", g.text},
+                             {"check", g.check},
+                             {"op", to_string(g.op)},
+                             {"threshold", g.threshold},
+                             {"threshold_text", format_threshold(g.threshold, c.unit)},
+                             {"unit", to_string(c.unit)},
+                             {"sustain_ms", ms(g.sustain)},
+                             {"source", c.source},
+                             {"query", display(c.query, ex)}});
+    }
+    // The order start runs a stage in.
+    nlohmann::json steps = nlohmann::json::array();
+    for (const auto& st : s.before) steps.push_back(step_json(st, book, ex, "before"));
+    steps.push_back(step_json(Step{WeightStep{s.weight}, {}, {}}, book, ex, "weight"));
+    steps.push_back(
+        {{"phase", "hold"},
+         {"kind", "hold"},
+         {"description",
+          fmt::format("hold {}, measuring {} gate{} every {}", format_duration(s.hold),
+                      s.gates.size(), s.gates.size() == 1 ? "" : "s", format_duration(s.interval))},
+         {"time_limit_ms", ms(s.hold)}});
+    if (s.advance == AdvanceMode::manual)
+      steps.push_back({{"phase", "advance"},
+                       {"kind", "approval"},
+                       {"description", "wait for `rollout advance`"},
+                       {"time_limit_ms", ms(s.approval_timeout)}});
+    for (const auto& st : s.after) steps.push_back(step_json(st, book, ex, "after"));
+    sj["steps"] = steps;
+    j["stages"].push_back(sj);
+  }
+  nlohmann::json rb = {{"budget_ms", ms(book.rollback.budget)},
+                       {"budget", format_duration(book.rollback.budget)},
+                       {"steps", nlohmann::json::array()}};
+  for (const auto& st : book.rollback.steps)
+    rb["steps"].push_back(step_json(st, book, base, "rollback"));
+  j["rollback"] = rb;
+  j["notify"] = nlohmann::json::array();
+  for (const auto& n : book.notify)
+    j["notify"].push_back(
+        {{"url", display(n.url, base)}, {"method", n.method}, {"events", n.events}});
+  const PlanTotals t = plan_totals(book);
+  j["total_hold_ms"] = ms(t.holds);
+  j["total_hold"] = format_duration(t.holds);
+  j["steps_max_ms"] = ms(t.steps_max);
+  j["manual_waits"] = t.manual_waits;
+  return secrets().redact(j);
+}
+
+std::string plan_text(const Runbook& book, const Expander& base) {
+  std::string o;
+  auto line = [&o](const std::string& s) { o += s + "\n"; };
+  int k = 0;  // step number within a stage or the rollback
+  auto step_line = [&](const Step& st, const Expander& ex, const std::string& suffix = "") {
+    line(fmt::format("  {}. {}{}", ++k, describe(st, book, ex), suffix));
+    if (const int w = weight_of(st); w >= 0) {
+      if (auto call = router_call(book, ex, w); !call.empty()) line("       " + call);
+    }
+  };
+  line(fmt::format(
+      "Plan for {}{}", book.rollout.name,
+      book.rollout.description.empty() ? "" : ": " + display(book.rollout.description, base)));
+  line("Runbook: " + book.path);
+  line("Router:  " + router_line(book.router, base));
+  for (const auto& [name, s] : book.metrics)
+    line(fmt::format("Source:  {} = {}", name, source_line(s, base)));
+  std::size_t width = 0;
+  for (const auto& [name, c] : book.checks) width = std::max(width, name.size());
+  for (const auto& [name, c] : book.checks)
+    line(fmt::format("Check:   {:<{}} {} from {}: {}", name, width, to_string(c.unit), c.source,
+                     display(c.query, base)));
+  const int n = static_cast<int>(book.stages.size());
+  int index = 0;
+  for (const auto& s : book.stages) {
+    const Expander ex = stage_expander(base, s);
+    line("");
+    line(fmt::format("Stage {}/{} '{}': {}% to the new version, hold {}, gates every {}", ++index,
+                     n, s.name, s.weight, format_duration(s.hold), format_duration(s.interval)));
+    k = 0;
+    for (const auto& st : s.before) step_line(st, ex);
+    step_line(Step{WeightStep{s.weight}, {}, {}}, ex);
+    if (s.gates.empty()) {
+      line(fmt::format("  {}. hold {} (no gates)", ++k, format_duration(s.hold)));
+    } else {
+      line(fmt::format("  {}. hold {}, measuring every {}:", ++k, format_duration(s.hold),
+                       format_duration(s.interval)));
+      std::size_t gw = 0;
+      for (const auto& g : s.gates) gw = std::max(gw, g.text.size());
+      for (const auto& g : s.gates) {
+        const auto& c = book.checks.at(g.check);
+        line(fmt::format("       {:<{}}  breach when {} {} {}{}", g.text, gw, g.check, flip(g.op),
+                         format_threshold(g.threshold, c.unit),
+                         g.sustain ? " for " + format_duration(*g.sustain) : ""));
+      }
+      line(fmt::format(
+          "     on breach: {} {} (or {} inconclusive, {} errors in a row)", to_string(s.on_breach),
+          s.failure_limit == 1 ? std::string("at the first fail")
+                               : fmt::format("after {} fails in a row", s.failure_limit),
+          s.inconclusive_limit, s.error_limit));
+    }
+    if (s.advance == AdvanceMode::manual)
+      line(fmt::format("  {}. wait for `rollout advance`{}", ++k,
+                       s.approval_timeout ? fmt::format(" (at most {}, then {})",
+                                                        format_duration(*s.approval_timeout),
+                                                        to_string(s.on_timeout))
+                                          : ""));
+    for (const auto& st : s.after) step_line(st, ex);
+  }
+  line("");
+  line(fmt::format("Rollback (budget {}): on a breach, a failed step or `rollout abort`",
+                   format_duration(book.rollback.budget)));
+  k = 0;
+  for (const auto& st : book.rollback.steps)
+    step_line(st, base, st.budget ? " [budget " + format_duration(*st.budget) + "]" : "");
+  for (const auto& nt : book.notify) {
+    std::string events;
+    for (const auto& e : nt.events) events += (events.empty() ? "" : ", ") + e;
+    line(fmt::format("Notify:  {} {} on {}", nt.method, display(nt.url, base), events));
+  }
+  const PlanTotals t = plan_totals(book);
+  line("");
+  line(fmt::format(
+      "Expected duration: {} of holds{}{}", format_duration(t.holds),
+      t.steps_max.count() ? " + up to " + format_duration(t.steps_max) + " of steps" : "",
+      t.manual_waits
+          ? fmt::format(" + {} manual approval{}", t.manual_waits, t.manual_waits == 1 ? "" : "s")
+          : ""));
+  return secrets().redact(o);
+}
+
+}  // namespace rollout::runbook

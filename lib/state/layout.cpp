@@ -1,0 +1,114 @@
+// State directory layout and atomic file writes.
+#include "state/layout.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+namespace rollout::state {
+
+namespace fs = std::filesystem;
+
+std::string rollout_dir(const std::string& state_dir, const std::string& name, bool dry_run) {
+  return (fs::path(state_dir) / (dry_run ? name + kDryRunSuffix : name)).string();
+}
+
+std::string control_dir(const std::string& dir) {
+  return (fs::path(dir) / "control").string();
+}
+
+Result<void> ensure_private_dir(const std::string& path) {
+  std::error_code ec;
+  fs::path p(path);
+  if (!fs::exists(p, ec)) {
+    fs::path parent = p.parent_path();
+    if (!parent.empty() && !fs::exists(parent, ec)) {
+      if (auto r = ensure_private_dir(parent.string()); !r) return r;
+    }
+    if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST)
+      return make_error(fmt::format("cannot create {}: {}", path, std::strerror(errno)));
+  }
+  if (!fs::is_directory(p, ec)) return make_error(path + " is not a directory");
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && st.st_uid == ::geteuid() && (st.st_mode & 077) != 0)
+    ::chmod(path.c_str(), 0700);
+  return {};
+}
+
+std::vector<std::string> list_rollouts(const std::string& state_dir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(state_dir, ec)) {
+    if (!entry.is_directory(ec)) continue;
+    if (fs::exists(entry.path() / "journal.jsonl", ec) ||
+        fs::exists(entry.path() / "state.json", ec))
+      out.push_back(entry.path().filename().string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Result<std::string> pick_rollout(const std::string& state_dir, const std::string& name) {
+  if (!name.empty()) {
+    if (name.find('/') != std::string::npos || name == "." || name == "..")
+      return make_error("bad rollout name '" + name + "'");
+    return name;
+  }
+  const auto all = list_rollouts(state_dir);
+  std::vector<std::string> real;
+  for (const auto& n : all)
+    if (n.size() < std::strlen(kDryRunSuffix) ||
+        n.compare(n.size() - std::strlen(kDryRunSuffix), std::string::npos, kDryRunSuffix) != 0)
+      real.push_back(n);
+  const auto& pool = real.empty() ? all : real;
+  if (pool.size() == 1) return pool.front();
+  if (pool.empty())
+    return make_error("no rollout in " + state_dir + " (use --state-dir, or start one)");
+  std::string names;
+  for (const auto& n : pool) names += (names.empty() ? "" : ", ") + n;
+  return make_error(fmt::format("{} holds several rollouts ({}): name one", state_dir, names));
+}
+
+Result<void> write_file_atomic(const std::string& path, const std::string& content, bool sync) {
+  const std::string tmp = fmt::format("{}.tmp.{}", path, ::getpid());
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return make_error(fmt::format("cannot write {}: {}", tmp, std::strerror(errno)));
+  std::size_t done = 0;
+  while (done < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int err = errno;
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return make_error(fmt::format("cannot write {}: {}", tmp, std::strerror(err)));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if ((sync && ::fsync(fd) != 0) || ::close(fd) != 0) {
+    ::unlink(tmp.c_str());
+    return make_error(fmt::format("cannot sync {}: {}", tmp, std::strerror(errno)));
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    ::unlink(tmp.c_str());
+    return make_error(fmt::format("cannot rename {} to {}: {}", tmp, path, std::strerror(err)));
+  }
+  if (!sync) return {};
+  const std::string dir = fs::path(path).parent_path().string();
+  const int dfd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+  return {};
+}
+
+}  // namespace rollout::state

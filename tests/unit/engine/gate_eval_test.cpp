@@ -1,0 +1,108 @@
+// Reading -> Outcome, and the consecutive counters with their `for` windows.
+#include <cmath>
+#include <limits>
+
+#include <doctest/doctest.h>
+
+#include "engine/gate_eval.hpp"
+
+using namespace rollout;
+using namespace std::chrono_literals;
+using engine::evaluate;
+
+namespace {
+runbook::Gate lt(double t) {
+  runbook::Gate g;
+  g.check = "c";
+  g.op = runbook::CompareOp::lt;
+  g.threshold = t;
+  return g;
+}
+Reading value(double v) {
+  return Reading{Reading::Kind::value, v, ""};
+}
+}  // namespace
+
+TEST_CASE("a finite value is compared with the threshold") {
+  runbook::Check c;
+  CHECK(evaluate(value(0.005), lt(0.01), c) == Outcome::pass);
+  CHECK(evaluate(value(0.01), lt(0.01), c) == Outcome::fail);
+  auto g = lt(0.01);
+  g.op = runbook::CompareOp::le;
+  CHECK(evaluate(value(0.01), g, c) == Outcome::pass);
+  g.op = runbook::CompareOp::ge;
+  CHECK(evaluate(value(0.001), g, c) == Outcome::fail);
+}
+
+TEST_CASE("NaN and infinities are inconclusive; empty follows no_data; errors are errors") {
+  runbook::Check c;
+  CHECK(evaluate(value(std::nan("")), lt(1), c) == Outcome::inconclusive);
+  CHECK(evaluate(value(std::numeric_limits<double>::infinity()), lt(1), c) ==
+        Outcome::inconclusive);
+  CHECK(evaluate(value(-std::numeric_limits<double>::infinity()), lt(1), c) ==
+        Outcome::inconclusive);
+  CHECK(evaluate(Reading{Reading::Kind::empty, 0, ""}, lt(1), c) == Outcome::inconclusive);
+  c.no_data = Outcome::fail;
+  CHECK(evaluate(Reading{Reading::Kind::empty, 0, ""}, lt(1), c) == Outcome::fail);
+  c.no_data = Outcome::pass;
+  CHECK(evaluate(Reading{Reading::Kind::empty, 0, ""}, lt(1), c) == Outcome::pass);
+  CHECK(evaluate(Reading{Reading::Kind::error, 0, "timeout"}, lt(1), c) == Outcome::error);
+}
+
+TEST_CASE("too few samples make a measurement inconclusive") {
+  runbook::Check c;
+  c.samples_query = "count";
+  c.min_samples = 100;
+  CHECK(evaluate(value(0), lt(1), c, value(99)) == Outcome::inconclusive);
+  CHECK(evaluate(value(0), lt(1), c, value(100)) == Outcome::pass);
+  CHECK(evaluate(value(5), lt(1), c, value(100)) == Outcome::fail);
+  CHECK(evaluate(value(0), lt(1), c, Reading{Reading::Kind::error, 0, "x"}) == Outcome::error);
+}
+
+TEST_CASE("counters: separate, consecutive, a pass resets them") {
+  runbook::Stage st;
+  st.failure_limit = 2;
+  st.inconclusive_limit = 2;
+  st.error_limit = 3;
+  const auto g = lt(1);
+  engine::GateTracker t;
+  t.record(Outcome::fail, 0s, g);
+  CHECK_FALSE(t.breached(st));
+  t.record(Outcome::pass, 30s, g);
+  t.record(Outcome::fail, 60s, g);
+  CHECK_FALSE(t.breached(st));
+  // Not knowing is not passing: an error between two failures keeps the fail count.
+  t.record(Outcome::error, 90s, g);
+  CHECK(t.fails() == 1);
+  t.record(Outcome::fail, 120s, g);
+  auto b = t.breached(st);
+  REQUIRE(b);
+  CHECK(b->counter == "failure");
+  engine::GateTracker e;
+  e.record(Outcome::error, 0s, g);
+  e.record(Outcome::inconclusive, 1s, g);
+  e.record(Outcome::error, 2s, g);
+  e.record(Outcome::error, 3s, g);
+  CHECK_FALSE(e.breached(st));
+  e.record(Outcome::error, 4s, g);
+  REQUIRE(e.breached(st));
+  CHECK(e.breached(st)->counter == "error");
+}
+
+TEST_CASE("a `for` window: fails count only once sustained") {
+  runbook::Stage st;
+  st.failure_limit = 1;
+  auto g = lt(1);
+  g.sustain = 10min;
+  engine::GateTracker t;
+  t.record(Outcome::fail, 0min, g);
+  CHECK(t.fails() == 0);
+  t.record(Outcome::fail, 9min, g);
+  CHECK_FALSE(t.breached(st));
+  t.record(Outcome::pass, 9min + 30s, g);
+  t.record(Outcome::fail, 15min, g);
+  t.record(Outcome::fail, 24min, g);
+  CHECK_FALSE(t.breached(st));
+  t.record(Outcome::fail, 25min, g);
+  CHECK(t.breached(st));
+}
