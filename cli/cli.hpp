@@ -9,7 +9,7 @@
 namespace rollout::cli {
 
 struct GlobalOptions {
-  std::string state_dir;  // --state-dir, ROLLOUT_STATE_DIR, default ./.rollout
+  std::string state_dir;        // --state-dir, ROLLOUT_STATE_DIR, default ./.rollout
   std::string output = "text";  // text | json
   bool no_color = false;        // --no-color or NO_COLOR
   bool quiet = false;

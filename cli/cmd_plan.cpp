@@ -26,8 +26,8 @@ int run_check(const GlobalOptions& g, const runbook::Runbook& book, const Expand
   }
   std::map<std::string, MetricSource*> sources;
   for (auto& [name, s] : world->sources) sources[name] = s.get();
-  const auto result = engine::run_preflight(
-      {book, ex, *world->router, sources, *world->health, false, {}});
+  const auto result =
+      engine::run_preflight({book, ex, *world->router, sources, *world->health, false, {}});
   if (g.json()) {
     fmt::print("{}\n", result.to_json().dump(2));
   } else {

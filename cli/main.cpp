@@ -57,9 +57,10 @@ int main(int argc, char** argv) {
   app.add_flag("--no-color", g.no_color, "No colour (also NO_COLOR)");
   app.add_flag("-q,--quiet", g.quiet, "Only errors and the outcome");
   app.add_flag("-v,--verbose", g.verbose, "More detail (repeat for more)");
-  app.footer("Exit codes: 0 done, 1 rolled back, 2 usage/invalid runbook, 3 aborted, 4 locked,\n"
-             "5 paused, 6 rollback failed (a person must act), 130 interrupted.\n"
-             "See rollout(1) and rollout-runbook(5).");
+  app.footer(
+      "Exit codes: 0 done, 1 rolled back, 2 usage/invalid runbook, 3 aborted, 4 locked,\n"
+      "5 paused, 6 rollback failed (a person must act), 130 interrupted.\n"
+      "See rollout(1) and rollout-runbook(5).");
 
   int exit_code = to_int(ExitCode::ok);
   rollout::cli::add_validate(app, g, exit_code);

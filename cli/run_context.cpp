@@ -23,6 +23,7 @@
 #include "fakes/virtual_clock.hpp"
 #include "providers/factory.hpp"
 #include "providers/process.hpp"
+#include "report/report.hpp"
 #include "runbook/load.hpp"
 #include "state/file_control.hpp"
 #include "state/file_store.hpp"
@@ -30,7 +31,6 @@
 #include "state/lock.hpp"
 #include "state/real_clock.hpp"
 #include "state/signals.hpp"
-#include "report/report.hpp"
 #include "view/console.hpp"
 #include "view/github_annotations.hpp"
 

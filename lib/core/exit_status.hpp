@@ -14,6 +14,8 @@ enum class ExitCode : int {
   interrupted = 130,    // interrupted; state saved, `rollout resume` continues
 };
 
-inline int to_int(ExitCode code) { return static_cast<int>(code); }
+inline int to_int(ExitCode code) {
+  return static_cast<int>(code);
+}
 
 }  // namespace rollout

@@ -10,10 +10,14 @@ enum class Outcome { pass, fail, inconclusive, error };
 
 constexpr std::string_view to_string(Outcome o) {
   switch (o) {
-    case Outcome::pass: return "pass";
-    case Outcome::fail: return "fail";
-    case Outcome::inconclusive: return "inconclusive";
-    case Outcome::error: return "error";
+    case Outcome::pass:
+      return "pass";
+    case Outcome::fail:
+      return "fail";
+    case Outcome::inconclusive:
+      return "inconclusive";
+    case Outcome::error:
+      return "error";
   }
   return "error";
 }

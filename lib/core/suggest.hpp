@@ -12,7 +12,8 @@ namespace rollout {
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
 // The closest candidate, if it is close enough to be what was meant.
-std::optional<std::string> suggest(std::string_view word, const std::vector<std::string>& candidates);
+std::optional<std::string> suggest(std::string_view word,
+                                   const std::vector<std::string>& candidates);
 
 // " (did you mean 'x'?)" or "".
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);

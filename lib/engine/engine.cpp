@@ -271,8 +271,8 @@ Engine::Flow Engine::run_steps(const std::vector<runbook::Step>& steps, const ch
       if (auto flow = on_request(*req, stage.name, false)) return flow;
     }
     const runbook::Step& step = steps[j];
-    const std::string desc = describe(step);
-    const std::string kind = step_kind_name(step.action);
+    const std::string desc = describe(step, &stage);
+    const std::string kind = runbook::step_kind(step.action);
     emit(EventType::step_started, stage.name, fmt::format("{} step: {}", phase, desc),
          {{"phase", phase}, {"index", j}, {"kind", kind}, {"description", desc}});
     const Duration t0 = ports_.clock.now();

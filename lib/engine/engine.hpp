@@ -101,11 +101,11 @@ class Engine {
   StepResult exec_gate(const runbook::Gate& gate, const std::string& stage);
   StepResult exec_run(const runbook::RunStep& step, std::optional<Duration> limit,
                       const runbook::Stage* stage);
-  StepResult exec_kill(const runbook::KillStep& step, const std::string& stage);
+  StepResult exec_kill(const runbook::KillStep& step, const runbook::Stage* stage);
   StepResult exec_http(const runbook::HttpStep& step, std::optional<Duration> limit,
                        const runbook::Stage* stage);
   StepResult exec_pause(const runbook::PauseStep& step, const std::string& stage);
-  std::string describe(const runbook::Step& step) const;
+  std::string describe(const runbook::Step& step, const runbook::Stage* stage) const;
 
   // Gates (hold.cpp).
   struct Measured {
@@ -150,10 +150,5 @@ class Engine {
   bool in_rollback_ = false;
   int measurements_ = 0;  // in the current hold
 };
-
-// Human description of a step ("run ./deploy.sh canary", "weight 0%", "health canary").
-std::string describe_step(const runbook::Step& step);
-// "weight", "health", "gate", "run", "kill", "http", "pause".
-const char* step_kind_name(const runbook::Action& action);
 
 }  // namespace rollout::engine

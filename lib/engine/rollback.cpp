@@ -26,7 +26,7 @@ ExitCode Engine::rollback(const std::string& trigger, const std::string& reason,
     const runbook::Step& step = steps[k];
     const Duration step_budget = step.budget ? *step.budget : budget;
     const Duration step_t0 = clock.now();
-    const std::string desc = describe(step);
+    const std::string desc = describe(step, nullptr);
     Duration backoff{1000};
     int attempts = 0;
     StepResult r;
@@ -49,7 +49,7 @@ ExitCode Engine::rollback(const std::string& trigger, const std::string& reason,
     }
     const Duration took = clock.now() - step_t0;
     nlohmann::json data = {{"index", k},
-                           {"kind", step_kind_name(step.action)},
+                           {"kind", runbook::step_kind(step.action)},
                            {"description", desc},
                            {"ok", r.ok && !stopped},
                            {"duration_ms", took.count()},
@@ -65,7 +65,8 @@ ExitCode Engine::rollback(const std::string& trigger, const std::string& reason,
     if (stopped || !r.ok) {
       // Later steps depend on earlier ones (never kill the canary while it still takes
       // traffic): the rest is left for a person, and listed.
-      for (int u = k; u < static_cast<int>(steps.size()); ++u) undone.push_back(describe(steps[u]));
+      for (int u = k; u < static_cast<int>(steps.size()); ++u)
+        undone.push_back(describe(steps[u], nullptr));
       break;
     }
   }

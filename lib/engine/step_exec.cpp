@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "engine/engine.hpp"
+#include "runbook/describe.hpp"
 
 namespace rollout::engine {
 
@@ -17,61 +18,15 @@ struct overloaded : Ts... {
 template <class... Ts>
 overloaded(Ts...) -> overloaded<Ts...>;
 
-std::string join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) {
-    if (!out.empty()) out += ' ';
-    out += s;
-  }
-  return out;
-}
-
 Duration cap(Duration d, std::optional<Duration> limit) {
   return limit ? std::max(Duration(1), std::min(d, *limit)) : d;
 }
 
 }  // namespace
 
-const char* step_kind_name(const runbook::Action& action) {
-  return std::visit(overloaded{
-                        [](const runbook::WeightStep&) { return "weight"; },
-                        [](const runbook::HealthStep&) { return "health"; },
-                        [](const runbook::GateStep&) { return "gate"; },
-                        [](const runbook::RunStep&) { return "run"; },
-                        [](const runbook::KillStep&) { return "kill"; },
-                        [](const runbook::HttpStep&) { return "http"; },
-                        [](const runbook::PauseStep&) { return "pause"; },
-                    },
-                    action);
-}
-
-std::string describe_step(const runbook::Step& step) {
-  return std::visit(
-      overloaded{
-          [](const runbook::WeightStep& s) { return fmt::format("weight {}%", s.canary); },
-          [](const runbook::HealthStep& s) { return "health " + s.health; },
-          [](const runbook::GateStep& s) { return "gate " + s.gate.text; },
-          [](const runbook::RunStep& s) {
-            return "run " + (s.shell.empty() ? join(s.argv) : "sh -c '" + s.shell + "'");
-          },
-          [](const runbook::KillStep& s) {
-            const std::string what = !s.pidfile.empty() ? "pidfile " + s.pidfile
-                                     : !s.name.empty()  ? "name " + s.name
-                                                        : "pattern " + s.pattern;
-            return fmt::format("kill {} (SIG{}, grace {})", what, s.signal,
-                               format_duration(s.grace));
-          },
-          [](const runbook::HttpStep& s) { return "http " + s.method + " " + s.url; },
-          [](const runbook::PauseStep& s) {
-            return s.duration ? "pause " + format_duration(*s.duration)
-                              : std::string("pause until advance");
-          },
-      },
-      step.action);
-}
-
-std::string Engine::describe(const runbook::Step& step) const {
-  return describe_step(step);
+std::string Engine::describe(const runbook::Step& step, const runbook::Stage* stage) const {
+  // The same words as `rollout plan`: templates resolved, secrets as ***.
+  return runbook::describe(step, book_, expander_for(stage));
 }
 
 Engine::StepResult Engine::execute(const runbook::Step& step, const runbook::Stage* stage,
@@ -85,7 +40,7 @@ Engine::StepResult Engine::execute(const runbook::Step& step, const runbook::Sta
           },
           [&](const runbook::GateStep& s) { return exec_gate(s.gate, stage_name); },
           [&](const runbook::RunStep& s) { return exec_run(s, limit, stage); },
-          [&](const runbook::KillStep& s) { return exec_kill(s, stage_name); },
+          [&](const runbook::KillStep& s) { return exec_kill(s, stage); },
           [&](const runbook::HttpStep& s) { return exec_http(s, limit, stage); },
           [&](const runbook::PauseStep& s) {
             if (in_rollback) {
@@ -236,9 +191,21 @@ Engine::StepResult Engine::exec_run(const runbook::RunStep& step, std::optional<
   return r;
 }
 
-Engine::StepResult Engine::exec_kill(const runbook::KillStep& step, const std::string& stage) {
+Engine::StepResult Engine::exec_kill(const runbook::KillStep& step, const runbook::Stage* stage) {
   StepResult r;
-  auto out = ports_.process.kill(step);
+  // A pidfile path or pattern may name ${vars.X}: kill what the runbook means, not the text.
+  runbook::KillStep resolved = step;
+  const Expander ex = expander_for(stage);
+  for (std::string* field : {&resolved.pidfile, &resolved.name, &resolved.pattern}) {
+    auto value = ex.expand(*field);
+    if (!value) {
+      r.ok = false;
+      r.detail = value.error().message;
+      return r;
+    }
+    *field = std::move(*value);
+  }
+  auto out = ports_.process.kill(resolved);
   if (!out) {
     r.ok = false;
     r.detail = out.error().message;
@@ -247,7 +214,7 @@ Engine::StepResult Engine::exec_kill(const runbook::KillStep& step, const std::s
   if (out->matched.empty()) {
     // Nothing to kill is fine: a rollback must be repeatable.
     emit(
-        EventType::warning, stage, "kill: no process matched",
+        EventType::warning, stage ? stage->name : std::string(), "kill: no process matched",
         {{"message", "kill matched no process" + (out->detail.empty() ? "" : ": " + out->detail)}});
   }
   r.ok = out->survivors.empty();

@@ -11,7 +11,7 @@
 namespace rollout {
 
 struct RunOutcome {
-  int exit_code = -1;     // -1 when killed by a signal or timed out
+  int exit_code = -1;  // -1 when killed by a signal or timed out
   bool timed_out = false;
   bool cancelled = false;  // a hard stop (second Ctrl-C during rollback)
   std::string output;      // stdout+stderr interleaved, truncated to a few KiB
@@ -19,9 +19,9 @@ struct RunOutcome {
 };
 
 struct KillOutcome {
-  std::vector<int> matched;     // pids signalled
-  std::vector<int> forced;      // pids that needed SIGKILL after the grace
-  std::vector<int> survivors;   // pids still alive at the end (a failure)
+  std::vector<int> matched;    // pids signalled
+  std::vector<int> forced;     // pids that needed SIGKILL after the grace
+  std::vector<int> survivors;  // pids still alive at the end (a failure)
   std::string detail;
 };
 

@@ -62,10 +62,10 @@ struct Router {
 struct MetricSource {
   std::string name;
   SourceType type = SourceType::prometheus;
-  std::string url;                            // prometheus, http-json
+  std::string url;                             // prometheus, http-json
   std::map<std::string, std::string> headers;  // prometheus, http-json
-  std::string path;                           // file
-  std::vector<std::string> command;           // exec
+  std::string path;                            // file
+  std::vector<std::string> command;            // exec
   Duration timeout = 5s;
   bool insecure = false;
   Pos pos;
@@ -147,7 +147,8 @@ struct PauseStep {
   OnTimeout on_timeout = OnTimeout::rollback;
 };
 
-using Action = std::variant<WeightStep, HealthStep, GateStep, RunStep, KillStep, HttpStep, PauseStep>;
+using Action =
+    std::variant<WeightStep, HealthStep, GateStep, RunStep, KillStep, HttpStep, PauseStep>;
 
 struct Step {
   Action action;

@@ -17,11 +17,10 @@ struct ConsoleOptions {
   bool live = false;   // stdout is a TTY: redraw in place
   bool quiet = false;
   int verbose = 0;
-  int width = 80;      // terminal columns
+  int width = 80;  // terminal columns
 };
 
-std::unique_ptr<EventSink> make_console(const ConsoleOptions& options,
-                                        const runbook::Runbook& book, std::FILE* out,
-                                        std::FILE* err);
+std::unique_ptr<EventSink> make_console(const ConsoleOptions& options, const runbook::Runbook& book,
+                                        std::FILE* out, std::FILE* err);
 
 }  // namespace rollout

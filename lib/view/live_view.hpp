@@ -20,6 +20,7 @@ namespace rollout {
 
 struct LiveViewOptions {
   bool tty = true;     // redraw in place; false: a summary line every report_every
+                       // (none in a dry run: its virtual clock would flood the log)
   bool color = false;  // ANSI colours (the caller has ruled out NO_COLOR and --no-color)
   int width = 0;       // 0: ask the terminal each redraw (follows resizes), else fixed
   int height = 0;      // 0: ask the terminal; the picture never scrolls the screen

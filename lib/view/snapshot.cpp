@@ -436,6 +436,10 @@ std::string Snapshot::render(const SnapshotOptions& options) const {
   const bool wide = width >= 120;
   const std::int64_t t = d.t_now(options.now);
   const std::string name = d.name.empty() ? "(unnamed)" : d.name;
+  // The NAME the commands below need: a dry run's state lives in STATE_DIR/NAME.dry-run/
+  // (state/layout.hpp, kDryRunSuffix), and `status`, `report`, `advance`, `abort` and
+  // `resume` find it by that directory name, not by the rollout's own name.
+  const std::string cmd_name = d.dry_run && !d.name.empty() ? d.name + ".dry-run" : name;
   std::vector<std::string> lines;
   auto add = [&](std::string line) { lines.push_back(view::truncate(line, width)); };
 
@@ -529,7 +533,7 @@ std::string Snapshot::render(const SnapshotOptions& options) const {
     add(left + bar(frac, bar_w, pal, "36") + tail);
   } else if (d.phase == "awaiting approval") {
     std::string line =
-        "hold     done; " + pal.yellow("waiting for approval: rollout advance " + name);
+        "hold     done; " + pal.yellow("waiting for approval: rollout advance " + cmd_name);
     if (d.approval_deadline_t_ms >= 0)
       line += fmt::format(" (times out in {})", view::human_duration(std::max<std::int64_t>(
                                                     0, d.approval_deadline_t_ms - t)));
@@ -640,15 +644,15 @@ std::string Snapshot::render(const SnapshotOptions& options) const {
     add(line);
     if (!d.reason.empty()) add("why      " + d.reason);
     if (d.outcome == "paused" || d.outcome == "interrupted")
-      add(pal.dim("next     ") + "rollout resume " + name + pal.dim("  ·  ") + "rollout abort " +
-          name);
+      add(pal.dim("next     ") + "rollout resume " + cmd_name + pal.dim("  ·  ") +
+          "rollout abort " + cmd_name);
     else
-      add(pal.dim("report   ") + "rollout report " + name);
+      add(pal.dim("report   ") + "rollout report " + cmd_name);
   } else if (d.phase != "rolling back") {
     std::string adv =
         d.phase == "awaiting approval" ? "approve and go on" : "skip the rest of the hold";
-    std::string a = "rollout advance " + name + pal.dim("  " + adv);
-    std::string b = "rollout abort " + name + pal.dim("  roll back now");
+    std::string a = "rollout advance " + cmd_name + pal.dim("  " + adv);
+    std::string b = "rollout abort " + cmd_name + pal.dim("  roll back now");
     if (view::display_width(a) + view::display_width(b) + 14 <= width)
       add(pal.dim("act      ") + a + pal.dim("  ·  ") + b);
     else {

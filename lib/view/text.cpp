@@ -116,9 +116,12 @@ std::string human_duration(std::int64_t ms) {
 }
 
 std::string format_value(const nlohmann::json& value, std::string_view unit) {
-  if (!value.is_number()) return "—";
+  // No value (the query returned nothing, or a NaN that JSON turned into null) says so in
+  // words; the C library's "nan"/"inf" would read like a value.
+  if (!value.is_number()) return "no data";
   double v = value.get<double>();
   if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
   if (unit == "ratio") return fmt::format("{:.3g}%", v * 100);
   if (unit == "seconds") {
     if (std::fabs(v) < 1) return fmt::format("{:.3g}ms", v * 1000);

@@ -44,7 +44,8 @@ struct Palette {
 std::string human_duration(std::int64_t ms);
 
 // A measured value in its check's unit: ratio as a percent, seconds as ms/s, bytes as
-// KiB/MiB/GiB, count as a plain number. A null value prints as "—".
+// KiB/MiB/GiB, count as a plain number. No value (null) prints as "no data", a NaN as
+// "NaN" and an infinity as "+Inf"/"-Inf", never the C library's "nan"/"inf".
 std::string format_value(const nlohmann::json& value, std::string_view unit);
 
 // "<", "<=", ">", ">=" from the event's op ("lt", "le", ... or the symbol itself).

@@ -24,11 +24,11 @@ SH
 "$ROLLOUT" abort > "$T/abort2" 2> "$T/abort2.err"
 code=$?
 [ $code -eq 6 ] || { cat "$T/abort2" "$T/abort2.err"; fail "abort exit $code, want 6"; }
-grep -q "weight 0%" "$T/abort2.err" || { cat "$T/abort2.err"; fail "undone step not printed on stderr"; }
+grep -q "set traffic 100/0" "$T/abort2.err" || { cat "$T/abort2.err"; fail "undone step not printed on stderr"; }
 ok "failing rollback: exit 6, undone steps printed"
 "$ROLLOUT" status --output json | python3 -c '
 import json,sys
 d=json.load(sys.stdin)
 assert d["position"]["status"]=="rollback_failed", d["position"]
-assert d["position"]["undone"]==["weight 0%"], d["position"]
-print("ok: status says rollback_failed, undone: weight 0%")' || exit 1
+assert d["position"]["undone"]==["set traffic 100/0 (stable/canary)"], d["position"]
+print("ok: status says rollback_failed, undone: set traffic 100/0")' || exit 1

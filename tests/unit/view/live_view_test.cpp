@@ -1,5 +1,5 @@
 // The live view redraws in place (cursor back up over the last picture) and, without a
-// TTY, prints a summary line every report_every of the rollout's clock.
+// TTY, prints a summary line every report_every of the rollout's clock (none in a dry run).
 #include "view/live_view.hpp"
 
 #include <doctest/doctest.h>
@@ -87,6 +87,33 @@ TEST_CASE("without a TTY a summary line comes every report_every of the rollout'
   CHECK(text.find("at least 1h15m to go") != std::string::npos);
   CHECK(text.find("error_rate 0.2% (pass)") != std::string::npos);
   CHECK(text.find('\x1b') == std::string::npos);
+}
+
+TEST_CASE("a dry run prints no summary lines however much virtual time passes") {
+  // The analyzer runbook's 54h of holds rehearsed in seconds once printed ~650 of them.
+  for (bool dry_run : {false, true}) {
+    Capture out;
+    LiveViewOptions o;
+    o.tty = false;
+    o.ticker = false;
+    o.report_every = std::chrono::minutes(5);
+    JournalBuilder j;
+    j.start(dry_run).stage(0, "canary", 1, 1000, 7'200'000);
+    for (int i = 1; i <= 120; ++i) j.measure("canary", 1000 + i * 60'000, 0.002, "pass");
+    j.add(EventType::stage_completed, 7'201'200, "canary", "stage canary passed",
+          {{"duration_ms", 7'200'200}, {"measurements", 120}});
+    j.add(EventType::finished, 7'201'300, "", "completed",
+          {{"outcome", "completed"}, {"exit_code", 0}, {"reason", ""}});
+    {
+      LiveView view(o, out.file);
+      for (const auto& e : j.events()) view.on_event(e);
+      view.stop();
+    }
+    std::string text = out.text();
+    INFO("dry_run = " << dry_run << "\n" << text);
+    // The same two hours of events: a summary every 5 minutes for real, none rehearsed.
+    CHECK(count(text, "summary:") == (dry_run ? 0 : 23));
+  }
 }
 
 TEST_CASE("the ticker thread starts and stops cleanly") {

@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include <cmath>
+#include <limits>
 #include <memory>
 #include <sstream>
 #include <vector>
@@ -119,6 +121,85 @@ TEST_CASE("text helpers: widths ignore colour, truncation keeps escapes whole") 
   CHECK(cut.substr(cut.size() - 4) == "\x1b[0m");
   CHECK(view::format_value(0.0123, "ratio") == "1.23%");
   CHECK(view::format_value(0.2, "seconds") == "200ms");
-  CHECK(view::format_value(nullptr, "ratio") == "—");
+  CHECK(view::format_value(nullptr, "ratio") == "no data");
+  CHECK(view::format_value(std::nan(""), "ratio") == "NaN");
+  CHECK(view::format_value(std::numeric_limits<double>::infinity(), "seconds") == "+Inf");
+  CHECK(view::format_value(-std::numeric_limits<double>::infinity(), "count") == "-Inf");
   CHECK(view::human_duration(3'723'000) == "1h02m");
+}
+
+namespace {
+
+// A gate measurement whose query returned nothing (value null) or NaN.
+Event measured_without_value(JournalBuilder& j, std::int64_t t, nlohmann::json value) {
+  j.add(EventType::gate_measured, t, "canary", "error_rate: no data",
+        {{"gate", "error_rate < 1%"},
+         {"check", "error_rate"},
+         {"value", std::move(value)},
+         {"threshold", 0.01},
+         {"op", "<"},
+         {"unit", "ratio"},
+         {"outcome", "inconclusive"},
+         {"detail", "the query returned no series"},
+         {"fails", 0},
+         {"inconclusives", 1},
+         {"errors", 0}});
+  return j.events().back();
+}
+
+// The line of the gates table that shows `gate`.
+std::string gate_row(const std::string& text, const std::string& gate) {
+  for (const auto& l : lines_of(text))
+    if (l.find(gate) != std::string::npos && l.find("inconclusive") != std::string::npos) return l;
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("a gate without a value says no data (or NaN), never nan") {
+  for (bool nan : {false, true}) {
+    JournalBuilder j;
+    j.start().stage(0, "canary", 1, 1000, 600000);
+    // In the live view the value is a real NaN double; from the journal, null.
+    const Event last = measured_without_value(
+        j, 61000, nan ? nlohmann::json(std::nan("")) : nlohmann::json(nullptr));
+    auto s = feed(j.events());
+    for (int width : {80, 200}) {
+      std::string row = gate_row(s->render(at(last, std::chrono::seconds(0), width)), "error_rate");
+      INFO(row);
+      REQUIRE(!row.empty());
+      CHECK(row.find(nan ? "NaN" : "no data") != std::string::npos);
+      CHECK(row.find("nan") == std::string::npos);
+      CHECK(row.find("—") == std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("a dry run's snapshot names the commands after its state directory, NAME.dry-run") {
+  JournalBuilder j;
+  j.start(true).stage(0, "canary", 1, 1000, 600000);
+  j.measure("canary", 61000, 0.002, "pass");
+  const Event holding = j.events().back();
+  auto running = feed(j.events());
+  std::string text = running->render(at(holding, std::chrono::seconds(0), 200));
+  CHECK(text.find("rollout advance analyzer.dry-run") != std::string::npos);
+  CHECK(text.find("rollout abort analyzer.dry-run") != std::string::npos);
+  j.add(EventType::finished, 700000, "", "completed",
+        {{"outcome", "completed"}, {"exit_code", 0}, {"reason", ""}});
+  auto done = feed(j.events());
+  text = done->render(at(j.events().back(), std::chrono::seconds(0), 80));
+  INFO(text);
+  // `rollout report analyzer` would read the real rollout (or find none).
+  CHECK(text.find("rollout report analyzer.dry-run") != std::string::npos);
+  CHECK(done->to_json()["name"] == "analyzer");  // the rollout's own name is unchanged
+
+  // A real rollout keeps its plain name.
+  auto real = feed(promotion());
+  text = real->render(at(promotion().back(), std::chrono::seconds(0), 80));
+  CHECK(text.find(".dry-run") == std::string::npos);
+  bool hinted = false;
+  for (const auto& l : lines_of(text))
+    if (l.find("rollout report ") != std::string::npos)
+      hinted = l.substr(l.size() - std::string(" analyzer").size()) == " analyzer";
+  CHECK(hinted);
 }
