@@ -1,6 +1,8 @@
 // Unit suffixes of gate thresholds and their conversion to base units.
 #include "core/units.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <cmath>
 
 #include <fmt/format.h>
@@ -104,6 +106,34 @@ std::string format_quantity(double value, Dimension d) {
       return number(value);
   }
   return number(value);
+}
+
+std::string format_measurement(double v, Dimension d) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  switch (d) {
+    case Dimension::ratio:
+      return fmt::format("{:.3g}%", v * 100);
+    case Dimension::seconds:
+      return std::fabs(v) < 1 ? fmt::format("{:.3g}ms", v * 1000) : fmt::format("{:.3g}s", v);
+    case Dimension::bytes: {
+      const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+      int i = 0;
+      for (; std::fabs(v) >= 1024 && i < 4; ++i) v /= 1024;
+      return fmt::format("{:.3g}{}", v, units[i]);
+    }
+    case Dimension::count:
+      break;
+  }
+  return fmt::format("{:.4g}", v);
+}
+
+std::string format_measurement(const nlohmann::json& value, std::string_view unit) {
+  if (!value.is_number()) return "no data";
+  Dimension d = Dimension::count;
+  for (Dimension c : {Dimension::ratio, Dimension::seconds, Dimension::bytes})
+    if (unit == to_string(c)) d = c;
+  return format_measurement(value.get<double>(), d);
 }
 
 }  // namespace rollout

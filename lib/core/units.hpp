@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 namespace rollout {
 
 enum class Dimension { ratio, seconds, bytes, count };
@@ -32,5 +34,13 @@ const char* to_string(Dimension d);
 // A base-unit value the way a person writes it: ratio 0.005 -> "0.5%",
 // seconds 0.2 -> "200ms", bytes 1048576 -> "1MiB", count 12 -> "12".
 std::string format_quantity(double value, Dimension d);
+
+// A measured value for people, 3 significant digits in the unit's usual form: ratio
+// 0.01234 -> "1.23%", seconds 0.2 -> "200ms", bytes 1572864 -> "1.5MiB"; NaN and ±Inf
+// spelled out ("NaN", "+Inf"), never the C library's "nan".
+std::string format_measurement(double value, Dimension d);
+// The same for a journal value: a number, or null when nothing was measured ("no data");
+// `unit` is a Dimension's name ("ratio", "seconds", ...), anything else counts as count.
+std::string format_measurement(const nlohmann::json& value, std::string_view unit);
 
 }  // namespace rollout

@@ -5,28 +5,32 @@
 //   {"v":1,"seq":N,"type":"weight_set","time":"2026-11-26T08:00:00.000Z","t_ms":1234,
 //    "stage":"canary","summary":"traffic 99/1 (stable/canary)", ...data fields...}
 // t_ms counts from the rollout's start on the engine's clock (virtual in a dry run).
+// clang-format off
 // Data fields by type (all optional fields omitted when not known):
-//   rollout_started   runbook, name, dry_run, resumed, from_stage, by,
-//   stages:[{name,weight,hold_ms}] preflight         ok, checks:[{what, ok, detail}] stage_started
-//   index, weight, hold_ms, interval_ms step_started      phase ("before"|"after"|"rollback"),
-//   index, kind, description step_finished     phase, index, kind, description, ok, duration_ms,
-//   detail, output weight_set        stable, canary, ok, detail hold_started      hold_ms,
-//   remaining_ms gate_measured     gate, check, query, value (number|null), threshold, op, unit,
+//   rollout_started   runbook, name, dry_run, resumed, from_stage, by, stages:[{name,weight,hold_ms}]
+//   preflight         ok, checks:[{what, ok, detail}]
+//   stage_started     index, weight, hold_ms, interval_ms
+//   step_started      phase ("before"|"after"|"rollback"), index, kind, description
+//   step_finished     phase, index, kind, description, ok, duration_ms, detail, output
+//   weight_set        stable, canary, ok, detail
+//   hold_started      hold_ms, remaining_ms
+//   gate_measured     gate, check, query, value (number|null), threshold, op, unit,
 //                     outcome, detail, fails, inconclusives, errors (consecutive counts)
 //   breach            gate, counter ("failure"|"inconclusive"|"error"), limit, action
 //   awaiting_approval timeout_ms (null: none)
 //   advanced          by, skipped_ms
 //   paused            reason
 //   abort_requested   by, reason
-//   interrupted       signal, action
+//   interrupted       signal, action ("pause"|"rollback"|"stop")
 //   stage_completed   duration_ms, measurements
-//   rollback_started  reason, trigger ("breach"|"step_failed"|"abort"|"interrupt"|"timeout"),
-//   budget_ms rollback_step     index, kind, description, ok, duration_ms, budget_ms, attempts,
-//   detail rollback_finished ok, duration_ms, budget_ms, over_budget, undone:[description]
+//   rollback_started  reason, trigger ("breach"|"step_failed"|"abort"|"interrupt"|"timeout"), budget_ms
+//   rollback_step     index, kind, description, ok, duration_ms, budget_ms, attempts, detail
+//   rollback_finished ok, duration_ms, budget_ms, over_budget, undone:[description]
 //   completed         duration_ms
 //   warning           message
 //   finished          outcome ("completed"|"rolled_back"|"aborted"|"paused"|
-//                     "rollback_failed"|"interrupted"), exit_code, reason
+//                     "rollback_failed"|"interrupted"|"preflight_failed"), exit_code, reason
+// clang-format on
 #pragma once
 
 #include <chrono>

@@ -8,39 +8,11 @@
 #include <fmt/format.h>
 
 #include "engine/engine.hpp"
+#include "runbook/gate.hpp"
 
 namespace rollout::engine {
 
 namespace {
-
-std::string format_value(double v, runbook::Unit unit) {
-  if (!std::isfinite(v)) return fmt::format("{}", v);
-  switch (unit) {
-    case runbook::Unit::ratio:
-      return fmt::format("{:.4g}%", v * 100);
-    case runbook::Unit::seconds:
-      return v < 1 ? fmt::format("{:.4g}ms", v * 1000) : fmt::format("{:.4g}s", v);
-    case runbook::Unit::bytes:
-      return fmt::format("{:.6g}B", v);
-    case runbook::Unit::count:
-      return fmt::format("{:.6g}", v);
-  }
-  return fmt::format("{}", v);
-}
-
-const char* unit_name(runbook::Unit unit) {
-  switch (unit) {
-    case runbook::Unit::ratio:
-      return "ratio";
-    case runbook::Unit::seconds:
-      return "seconds";
-    case runbook::Unit::bytes:
-      return "bytes";
-    case runbook::Unit::count:
-      return "count";
-  }
-  return "count";
-}
 
 const char* breach_action(runbook::OnBreach b) {
   switch (b) {
@@ -204,19 +176,21 @@ Engine::Flow Engine::hold(const runbook::Stage& stage, std::int64_t remaining_ms
           {"value", has_value ? nlohmann::json(m.reading.value) : nlohmann::json(nullptr)},
           {"threshold", gate.threshold},
           {"op", op_symbol(gate.op)},
-          {"unit", unit_name(unit)},
+          {"unit", runbook::to_string(unit)},
           {"outcome", std::string(to_string(m.outcome))},
           {"fails", trackers[k].fails()},
           {"inconclusives", trackers[k].inconclusives()},
           {"errors", trackers[k].errors()}};
       if (!m.reading.detail.empty()) data["detail"] = m.reading.detail;
       const std::string shown =
-          m.reading.kind == Reading::Kind::value   ? format_value(m.reading.value, unit)
+          m.reading.kind == Reading::Kind::value
+              ? format_measurement(m.reading.value, runbook::dimension_of(unit))
           : m.reading.kind == Reading::Kind::empty ? std::string("no data")
                                                    : "error: " + m.reading.detail;
       emit(EventType::gate_measured, stage.name,
            fmt::format("{}: {} {} {} -> {}", gate.check, shown, op_symbol(gate.op),
-                       format_value(gate.threshold, unit), to_string(m.outcome)),
+                       format_measurement(gate.threshold, runbook::dimension_of(unit)),
+                       to_string(m.outcome)),
            std::move(data));
     }
     for (std::size_t k = 0; k < stage.gates.size(); ++k) {

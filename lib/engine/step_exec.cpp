@@ -4,19 +4,13 @@
 
 #include <fmt/format.h>
 
+#include "core/overloaded.hpp"
 #include "engine/engine.hpp"
 #include "runbook/describe.hpp"
 
 namespace rollout::engine {
 
 namespace {
-
-template <class... Ts>
-struct overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-overloaded(Ts...) -> overloaded<Ts...>;
 
 Duration cap(Duration d, std::optional<Duration> limit) {
   return limit ? std::max(Duration(1), std::min(d, *limit)) : d;
@@ -33,7 +27,7 @@ Engine::StepResult Engine::execute(const runbook::Step& step, const runbook::Sta
                                    std::optional<Duration> limit, bool in_rollback) {
   const std::string stage_name = stage ? stage->name : std::string();
   return std::visit(
-      overloaded{
+      Overloaded{
           [&](const runbook::WeightStep& s) { return exec_weight(s.canary, stage_name); },
           [&](const runbook::HealthStep& s) {
             return exec_health(s.health, limit, in_rollback, stage_name);

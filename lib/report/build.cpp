@@ -327,12 +327,12 @@ struct Builder {
       breach_detail = fmt::format("{} {} time{} in a row", noun, limit, limit == 1 ? "" : "s");
       if (b.contains("last") && b["last"].is_number())
         breach_detail +=
-            fmt::format(", last value {}", format_value(b["last"], b.value("unit", "")));
+            fmt::format(", last value {}", format_measurement(b["last"], b.value("unit", "")));
     }
     std::string last_value;
     if (!breaches.empty() && breaches.back().contains("last") &&
         breaches.back()["last"].is_number())
-      last_value = format_value(breaches.back()["last"], breaches.back().value("unit", ""));
+      last_value = format_measurement(breaches.back()["last"], breaches.back().value("unit", ""));
     const bool breach_caused =
         !breach_detail.empty() &&
         (rollback.is_null() ? outcome == "paused" : rollback.value("trigger", "") == "breach");

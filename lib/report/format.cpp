@@ -8,27 +8,6 @@
 
 namespace rollout::report {
 
-std::string format_value(const nlohmann::json& value, std::string_view unit) {
-  if (!value.is_number()) return "—";
-  double v = value.get<double>();
-  if (std::isnan(v)) return "NaN";
-  if (unit == "ratio") return fmt::format("{:.3g}%", v * 100);
-  if (unit == "seconds") {
-    if (std::fabs(v) < 1) return fmt::format("{:.3g}ms", v * 1000);
-    return fmt::format("{:.3g}s", v);
-  }
-  if (unit == "bytes") {
-    const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-    int i = 0;
-    while (std::fabs(v) >= 1024 && i < 4) {
-      v /= 1024;
-      ++i;
-    }
-    return fmt::format("{:.3g}{}", v, units[i]);
-  }
-  return fmt::format("{:.4g}", v);
-}
-
 std::string format_ms(std::int64_t ms) {
   if (ms < 0) ms = 0;
   if (ms == 0) return "0s";

@@ -2,6 +2,8 @@
 // timestamps, and escaping for Markdown table cells and XML.
 #pragma once
 
+#include "core/units.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -11,9 +13,6 @@
 
 namespace rollout::report {
 
-// A value in its check's unit ("ratio" as a percent, "seconds" as ms/s, "bytes" as
-// KiB/MiB/GiB, "count" plain); "—" for null (no data).
-std::string format_value(const nlohmann::json& value, std::string_view unit);
 // "1h02m", "4m05s", "42.3s", "850ms": precise enough for a report, easy to read.
 std::string format_ms(std::int64_t ms);
 std::string format_ms(const nlohmann::json& ms);  // "—" unless a number

@@ -26,10 +26,10 @@ std::string gate_lines(const json& st) {
   std::string out;
   for (const auto& g : st["gates"]) {
     std::string unit = s(g, "unit");
-    out +=
-        fmt::format("{}: {} measurements, min {} max {} last {}, {}\n", s(g, "gate"),
-                    g.value("measurements", 0), format_value(g["min"], unit),
-                    format_value(g["max"], unit), format_value(g["last"], unit), s(g, "outcome"));
+    out += fmt::format("{}: {} measurements, min {} max {} last {}, {}\n", s(g, "gate"),
+                       g.value("measurements", 0), format_measurement(g["min"], unit),
+                       format_measurement(g["max"], unit), format_measurement(g["last"], unit),
+                       s(g, "outcome"));
   }
   return out;
 }

@@ -141,9 +141,10 @@ std::string to_markdown(const json& r) {
       for (const auto& g : st["gates"]) {
         std::string unit = s(g, "unit");
         line(fmt::format("| `{}` | {} {} | {} | {} | {} | {} | {} |", md_cell(s(g, "gate")),
-                         md_cell(op_symbol(s(g, "op"))), format_value(g["threshold"], unit),
-                         counts(g), format_value(g["min"], unit), format_value(g["max"], unit),
-                         format_value(g["last"], unit), gate_outcome(g)));
+                         md_cell(op_symbol(s(g, "op"))), format_measurement(g["threshold"], unit),
+                         counts(g), format_measurement(g["min"], unit),
+                         format_measurement(g["max"], unit), format_measurement(g["last"], unit),
+                         gate_outcome(g)));
       }
       line("");
     }

@@ -1,35 +1,16 @@
 // Describing steps and thresholds for people: plan output and engine step descriptions.
 #include "runbook/describe.hpp"
+#include "core/overloaded.hpp"
 
 #include <fmt/format.h>
 
 #include "core/redact.hpp"
 #include "core/units.hpp"
+#include "runbook/gate.hpp"
 
 namespace rollout::runbook {
 
 namespace {
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
-
-Dimension dimension_of(Unit u) {
-  switch (u) {
-    case Unit::ratio:
-      return Dimension::ratio;
-    case Unit::seconds:
-      return Dimension::seconds;
-    case Unit::bytes:
-      return Dimension::bytes;
-    case Unit::count:
-      return Dimension::count;
-  }
-  return Dimension::count;
-}
 
 std::string traffic(int canary) {
   return fmt::format("set traffic {}/{} (stable/canary)", 100 - canary, canary);

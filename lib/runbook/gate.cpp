@@ -30,20 +30,6 @@ GateSyntaxResult fail(std::string message, std::size_t offset) {
   return r;
 }
 
-Dimension dimension_of(Unit u) {
-  switch (u) {
-    case Unit::ratio:
-      return Dimension::ratio;
-    case Unit::seconds:
-      return Dimension::seconds;
-    case Unit::bytes:
-      return Dimension::bytes;
-    case Unit::count:
-      return Dimension::count;
-  }
-  return Dimension::count;
-}
-
 }  // namespace
 
 GateSyntaxResult parse_gate_syntax(std::string_view text) {
@@ -177,6 +163,20 @@ Result<Gate> parse_gate(std::string_view text, const std::map<std::string, Check
   gate.threshold = *t.value;
   gate.sustain = s.gate->sustain;
   return gate;
+}
+
+Dimension dimension_of(Unit u) {
+  switch (u) {
+    case Unit::ratio:
+      return Dimension::ratio;
+    case Unit::seconds:
+      return Dimension::seconds;
+    case Unit::bytes:
+      return Dimension::bytes;
+    case Unit::count:
+      return Dimension::count;
+  }
+  return Dimension::count;
 }
 
 }  // namespace rollout::runbook

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "core/result.hpp"
+#include "core/units.hpp"
 #include "runbook/model.hpp"
 
 namespace rollout::runbook {
@@ -45,5 +46,8 @@ ThresholdResult gate_threshold(const GateSyntax& g, Unit check_unit);
 
 // Both steps at once, for code that builds gates outside a runbook file.
 Result<Gate> parse_gate(std::string_view text, const std::map<std::string, Check>& checks);
+
+// What a check's unit measures, to match a threshold's suffix against it.
+Dimension dimension_of(Unit unit);
 
 }  // namespace rollout::runbook

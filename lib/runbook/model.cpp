@@ -1,5 +1,6 @@
 // Names of the runbook's enums as the runbook spells them, for messages and JSON.
 #include "runbook/model.hpp"
+#include "core/overloaded.hpp"
 
 namespace rollout::runbook {
 
@@ -98,15 +99,6 @@ const char* to_string(OnInterrupt i) {
   }
   return "pause";
 }
-
-namespace {
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
-}  // namespace
 
 const char* step_kind(const Action& action) {
   return std::visit(

@@ -246,7 +246,7 @@ std::string LiveView::summary_line_at(std::int64_t t) const {
   for (const auto& g : j["gates"]) {
     gates += gates.empty() ? "" : ", ";
     gates += fmt::format("{} {} ({})", g.value("check", std::string()),
-                         view::format_value(g["value"], g.value("unit", std::string())),
+                         format_measurement(g["value"], g.value("unit", std::string())),
                          g.value("outcome", std::string()));
   }
   if (!gates.empty()) line += "; " + gates;

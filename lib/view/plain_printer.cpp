@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "core/duration.hpp"
+#include "view/text.hpp"
 
 namespace rollout::view {
 
@@ -53,7 +54,10 @@ std::string PlainPrinter::line(const Event& e) const {
       mark = "\x1b[1m";
   }
   const std::string stage = e.stage.empty() ? "" : "[" + e.stage + "] ";
-  return fmt::format("{:>9} {}{}{}{}", "+" + elapsed(e.t_ms), stage, mark, e.summary,
+  const std::string text = e.type == EventType::gate_measured
+                               ? gate_summary(e.data.value("check", std::string()), e.summary)
+                               : e.summary;
+  return fmt::format("{:>9} {}{}{}{}", "+" + elapsed(e.t_ms), stage, mark, text,
                      *mark ? "\x1b[0m" : "");
 }
 

@@ -41,6 +41,7 @@ struct GateInfo {
   std::string op;
   nlohmann::json threshold;
   nlohmann::json value;
+  std::string value_text;  // for a null value: "no data", "NaN", "+Inf" or "-Inf"
   std::string outcome;
   std::string detail;
   int fails = 0;
@@ -327,6 +328,9 @@ void Snapshot::on_event(const Event& event) {
       g.op = get_str(data, "op");
       g.threshold = data.value("threshold", nlohmann::json());
       g.value = data.value("value", nlohmann::json());
+      // A null value is "no data", or a NaN/Inf the JSON could not hold: say which.
+      g.value_text =
+          g.value.is_number() ? std::string() : view::missing_value(g.check, event.summary);
       g.outcome = get_str(data, "outcome");
       g.detail = get_str(data, "detail");
       g.fails = get_int(data, "fails");
@@ -423,8 +427,11 @@ void Snapshot::on_event(const Event& event) {
   // gate_measured is the bulk of a long rollout: it shows in the gate table, not in the
   // recent events, or it would push everything else out.
   if (event.type != EventType::gate_measured || event.data.value("outcome", "") != "pass") {
-    d.recent.push_back(RecentEvent{event.time, event.t_ms, std::string(to_string(event.type)),
-                                   event.stage, event.summary});
+    d.recent.push_back(
+        RecentEvent{event.time, event.t_ms, std::string(to_string(event.type)), event.stage,
+                    event.type == EventType::gate_measured
+                        ? view::gate_summary(get_str(event.data, "check"), event.summary)
+                        : event.summary});
     while (d.recent.size() > kRecentEvents) d.recent.pop_front();
   }
 }
@@ -556,10 +563,13 @@ std::string Snapshot::render(const SnapshotOptions& options) const {
 
   // Gates: latest value against threshold, trend, consecutive counters.
   if (!d.gates.empty()) {
+    auto shown = [](const GateInfo& g) {
+      return g.value_text.empty() ? format_measurement(g.value, g.unit) : g.value_text;
+    };
     std::size_t text_w = 0, value_w = 6;
     for (const auto& g : d.gates) {
       text_w = std::max(text_w, view::display_width(g.gate));
-      value_w = std::max(value_w, view::display_width(view::format_value(g.value, g.unit)));
+      value_w = std::max(value_w, view::display_width(shown(g)));
     }
     text_w = std::min<std::size_t>(text_w, wide ? 60 : 28);
     std::size_t trend_w = wide ? kTrendLength : 12;
@@ -575,16 +585,15 @@ std::string Snapshot::render(const SnapshotOptions& options) const {
         streak = fmt::format("{} error{} in a row", g.errors, g.errors > 1 ? "s" : "");
       else if (g.inconclusives)
         streak = fmt::format("{} inconclusive in a row", g.inconclusives);
-      std::string row =
-          "  " + pal.outcome(outcome_mark(g.outcome), g.outcome) + " " +
-          view::pad_right(view::truncate(g.gate, text_w), text_w) + "  " +
-          view::pad_left(pal.outcome(view::format_value(g.value, g.unit), g.outcome), value_w) +
-          "  " + sparkline(g.trend, trend_w, pal) + "  " +
-          pal.outcome(view::pad_right(g.outcome, outcome_w), g.outcome);
+      std::string row = "  " + pal.outcome(outcome_mark(g.outcome), g.outcome) + " " +
+                        view::pad_right(view::truncate(g.gate, text_w), text_w) + "  " +
+                        view::pad_left(pal.outcome(shown(g), g.outcome), value_w) + "  " +
+                        sparkline(g.trend, trend_w, pal) + "  " +
+                        pal.outcome(view::pad_right(g.outcome, outcome_w), g.outcome);
       if (!streak.empty()) row += " " + streak;
       if (wide && g.min && g.max)
-        row += pal.dim(fmt::format("  min {} max {} n={}", view::format_value(*g.min, g.unit),
-                                   view::format_value(*g.max, g.unit), g.measurements));
+        row += pal.dim(fmt::format("  min {} max {} n={}", format_measurement(*g.min, g.unit),
+                                   format_measurement(*g.max, g.unit), g.measurements));
       if (wide && !g.detail.empty() && g.outcome != "pass") row += pal.dim("  " + g.detail);
       add(row);
     }

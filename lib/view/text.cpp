@@ -2,8 +2,11 @@
 // person reads at a glance (see text.hpp).
 #include "view/text.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <ctime>
+#include <optional>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -115,28 +118,44 @@ std::string human_duration(std::int64_t ms) {
   return h ? fmt::format("{}d{}h", d, h) : fmt::format("{}d", d);
 }
 
-std::string format_value(const nlohmann::json& value, std::string_view unit) {
-  // No value (the query returned nothing, or a NaN that JSON turned into null) says so in
-  // words; the C library's "nan"/"inf" would read like a value.
-  if (!value.is_number()) return "no data";
-  double v = value.get<double>();
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-  if (unit == "ratio") return fmt::format("{:.3g}%", v * 100);
-  if (unit == "seconds") {
-    if (std::fabs(v) < 1) return fmt::format("{:.3g}ms", v * 1000);
-    return fmt::format("{:.3g}s", v);
+namespace {
+
+// Where the measured value sits in the engine's gate line "CHECK: VALUE OP THRESHOLD -> ...".
+std::optional<std::pair<std::size_t, std::size_t>> value_span(std::string_view check,
+                                                              std::string_view summary) {
+  if (check.empty() || summary.size() <= check.size() + 2 || !summary.starts_with(check) ||
+      summary.substr(check.size(), 2) != ": ")
+    return std::nullopt;
+  const std::size_t start = check.size() + 2;
+  const std::size_t end = std::min(summary.find(' ', start), summary.size());
+  return std::pair{start, end};
+}
+
+std::string_view non_finite_word(std::string_view token) {
+  if (token == "nan" || token == "-nan") return "NaN";
+  if (token == "inf" || token == "+inf") return "+Inf";
+  if (token == "-inf") return "-Inf";
+  return {};
+}
+
+}  // namespace
+
+std::string missing_value(std::string_view check, std::string_view summary) {
+  if (auto span = value_span(check, summary)) {
+    const auto word = non_finite_word(summary.substr(span->first, span->second - span->first));
+    if (!word.empty()) return std::string(word);
   }
-  if (unit == "bytes") {
-    const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-    int i = 0;
-    while (std::fabs(v) >= 1024 && i < 4) {
-      v /= 1024;
-      ++i;
-    }
-    return fmt::format("{:.3g}{}", v, units[i]);
+  return "no data";
+}
+
+std::string gate_summary(std::string_view check, std::string_view summary) {
+  if (auto span = value_span(check, summary)) {
+    const auto word = non_finite_word(summary.substr(span->first, span->second - span->first));
+    if (!word.empty())
+      return std::string(summary.substr(0, span->first)) + std::string(word) +
+             std::string(summary.substr(span->second));
   }
-  return fmt::format("{:.4g}", v);
+  return std::string(summary);
 }
 
 std::string op_symbol(std::string_view op) {

@@ -2,6 +2,8 @@
 // colour codes, truncation and padding to a column, colours, and human units and durations.
 #pragma once
 
+#include "core/units.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -43,10 +45,12 @@ struct Palette {
 // "2h31m", "4m05s", "12s", "850ms": rounded for a person, not exact.
 std::string human_duration(std::int64_t ms);
 
-// A measured value in its check's unit: ratio as a percent, seconds as ms/s, bytes as
-// KiB/MiB/GiB, count as a plain number. No value (null) prints as "no data", a NaN as
-// "NaN" and an infinity as "+Inf"/"-Inf", never the C library's "nan"/"inf".
-std::string format_value(const nlohmann::json& value, std::string_view unit);
+// The engine journals a NaN or infinite measurement as value null, and writes it into the
+// event's summary with the C library's spelling: "CHECK: nan < 1% -> inconclusive".
+// missing_value: what a null value stood for, "NaN", "+Inf" or "-Inf" from that summary,
+// else "no data". gate_summary: the summary with that word spelled so; otherwise unchanged.
+std::string missing_value(std::string_view check, std::string_view summary);
+std::string gate_summary(std::string_view check, std::string_view summary);
 
 // "<", "<=", ">", ">=" from the event's op ("lt", "le", ... or the symbol itself).
 std::string op_symbol(std::string_view op);

@@ -2,6 +2,7 @@
 # The man pages: scdoc renders rollout(1) and rollout-runbook(5) without a warning, man
 # and groff render them cleanly at 80 columns, and rollout(1) matches the code: every
 # command, every option of every command's --help, every exit code and event type.
+# rollout-runbook(5) documents every key the runbook reader accepts.
 set -u
 : "${ROLLOUT:?set ROLLOUT to the rollout binary}" "${SRC:?set SRC to the source tree}"
 T=$(mktemp -d /tmp/rollout-man-XXXXXX)
@@ -60,6 +61,25 @@ for t in $types; do
   done
 done
 ok "every exit code, event type and event field is documented"
+# Every key the runbook reader accepts (the known_keys lists, the stage keys, the per-type
+# router/source keys and the step kinds' extra keys) is in rollout-runbook(5).
+man5_src=$(sed 's/\\//g' "$SRC/man/rollout-runbook.5.scd")
+keys=$( {
+  sed -n '/known_keys(/,/);/p' "$SRC/lib/runbook/parse.cpp" "$SRC/lib/runbook/steps.cpp"
+  sed -n '/^const std::vector<std::string> k\(Stage\|Top\)Keys/,/};/p' "$SRC/lib/runbook/parse.cpp"
+  grep -hE 'return \{"|\{(Router|Source)Type::[a-z_]+, \{|common = \{' \
+    "$SRC/lib/runbook/parse.cpp" "$SRC/lib/runbook/steps.cpp"
+} | grep -oE '"[a-z_]+"' | tr -d '"' | sort -u)
+[ "$(echo "$keys" | wc -w)" -gt 40 ] || fail "could not read the runbook keys ($(echo $keys))"
+for k in $keys; do
+  echo "$man5_src" | grep -qE "\*$k\*|\[$k[].]|[^a-z_]$k =" || fail "runbook key $k not in rollout-runbook(5)"
+done
+ok "every runbook key the reader accepts is documented"
+# Outcomes and actions the engine can journal.
+for word in preflight_failed rollback_failed; do
+  grep -q "$word" "$man1" || fail "outcome $word not in rollout(1)"
+done
+
 for var in ROLLOUT_STATE_DIR NO_COLOR CI GITHUB_ACTIONS GITHUB_STEP_SUMMARY; do
   grep -qE "^       $var" "$man1" || fail "environment variable $var not documented"
 done

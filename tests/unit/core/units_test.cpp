@@ -3,6 +3,11 @@
 
 #include "core/units.hpp"
 
+#include <cmath>
+#include <limits>
+
+#include <nlohmann/json.hpp>
+
 using namespace rollout;
 
 TEST_CASE("units scale to base units") {
@@ -42,4 +47,17 @@ TEST_CASE("suffix lists for messages") {
   CHECK(unit_suffixes_for(Dimension::ratio) == "%");
   CHECK(unit_suffixes_for(Dimension::seconds) == "ms, s, m, h");
   CHECK(unit_suffixes().size() >= 11);
+}
+
+TEST_CASE("measured values read as people write them; missing and non-finite say so") {
+  using rollout::format_measurement;
+  CHECK(format_measurement(0.0123, "ratio") == "1.23%");
+  CHECK(format_measurement(0.2, "seconds") == "200ms");
+  CHECK(format_measurement(1.5, "seconds") == "1.5s");
+  CHECK(format_measurement(1572864.0, "bytes") == "1.5MiB");
+  CHECK(format_measurement(nullptr, "ratio") == "no data");
+  CHECK(format_measurement(std::nan(""), "ratio") == "NaN");
+  CHECK(format_measurement(std::numeric_limits<double>::infinity(), "seconds") == "+Inf");
+  CHECK(format_measurement(-std::numeric_limits<double>::infinity(), "count") == "-Inf");
+  CHECK(format_measurement(0.05, rollout::Dimension::ratio) == "5%");
 }

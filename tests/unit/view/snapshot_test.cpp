@@ -119,28 +119,22 @@ TEST_CASE("text helpers: widths ignore colour, truncation keeps escapes whole") 
   CHECK(view::display_width(cut) == 5);
   CHECK(cut.find("…") != std::string::npos);
   CHECK(cut.substr(cut.size() - 4) == "\x1b[0m");
-  CHECK(view::format_value(0.0123, "ratio") == "1.23%");
-  CHECK(view::format_value(0.2, "seconds") == "200ms");
-  CHECK(view::format_value(nullptr, "ratio") == "no data");
-  CHECK(view::format_value(std::nan(""), "ratio") == "NaN");
-  CHECK(view::format_value(std::numeric_limits<double>::infinity(), "seconds") == "+Inf");
-  CHECK(view::format_value(-std::numeric_limits<double>::infinity(), "count") == "-Inf");
   CHECK(view::human_duration(3'723'000) == "1h02m");
 }
 
 namespace {
 
-// A gate measurement whose query returned nothing (value null) or NaN.
-Event measured_without_value(JournalBuilder& j, std::int64_t t, nlohmann::json value) {
-  j.add(EventType::gate_measured, t, "canary", "error_rate: no data",
+// A gate measurement without a value, as the engine journals it: value null, and in the
+// summary "no data" (the query returned nothing) or the C library's "nan"/"inf".
+Event measured_without_value(JournalBuilder& j, std::int64_t t, const std::string& shown) {
+  j.add(EventType::gate_measured, t, "canary", "error_rate: " + shown + " < 1% -> inconclusive",
         {{"gate", "error_rate < 1%"},
          {"check", "error_rate"},
-         {"value", std::move(value)},
+         {"value", nullptr},
          {"threshold", 0.01},
          {"op", "<"},
          {"unit", "ratio"},
          {"outcome", "inconclusive"},
-         {"detail", "the query returned no series"},
          {"fails", 0},
          {"inconclusives", 1},
          {"errors", 0}});
@@ -150,29 +144,41 @@ Event measured_without_value(JournalBuilder& j, std::int64_t t, nlohmann::json v
 // The line of the gates table that shows `gate`.
 std::string gate_row(const std::string& text, const std::string& gate) {
   for (const auto& l : lines_of(text))
-    if (l.find(gate) != std::string::npos && l.find("inconclusive") != std::string::npos) return l;
+    if (l.find(gate) != std::string::npos && l.find("inconclusive") != std::string::npos &&
+        l.find("->") == std::string::npos)
+      return l;
   return {};
 }
 
 }  // namespace
 
-TEST_CASE("a gate without a value says no data (or NaN), never nan") {
-  for (bool nan : {false, true}) {
+TEST_CASE("a gate without a value says no data, NaN or Inf, never nan") {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"no data", "no data"}, {"nan", "NaN"}, {"inf", "+Inf"}, {"-inf", "-Inf"}};
+  for (const auto& [journaled, expected] : cases) {
     JournalBuilder j;
     j.start().stage(0, "canary", 1, 1000, 600000);
-    // In the live view the value is a real NaN double; from the journal, null.
-    const Event last = measured_without_value(
-        j, 61000, nan ? nlohmann::json(std::nan("")) : nlohmann::json(nullptr));
+    const Event last = measured_without_value(j, 61000, journaled);
     auto s = feed(j.events());
     for (int width : {80, 200}) {
-      std::string row = gate_row(s->render(at(last, std::chrono::seconds(0), width)), "error_rate");
-      INFO(row);
+      const std::string text = s->render(at(last, std::chrono::seconds(0), width));
+      const std::string row = gate_row(text, "error_rate < 1%");
+      INFO(text);
       REQUIRE(!row.empty());
-      CHECK(row.find(nan ? "NaN" : "no data") != std::string::npos);
-      CHECK(row.find("nan") == std::string::npos);
+      CHECK(row.find(expected) != std::string::npos);
       CHECK(row.find("—") == std::string::npos);
+      // The recent events list spells it the same way.
+      CHECK(text.find("error_rate: " + expected + " < 1% -> inconclusive") != std::string::npos);
+      CHECK(text.find("nan") == std::string::npos);
+      CHECK(text.find(" inf") == std::string::npos);
     }
   }
+  CHECK(view::missing_value("error_rate", "error_rate: nan < 1% -> inconclusive") == "NaN");
+  CHECK(view::missing_value("error_rate", "error_rate: error: timeout -> error") == "no data");
+  CHECK(view::missing_value("p99", "error_rate: nan < 1% -> inconclusive") == "no data");
+  CHECK(view::gate_summary("p99", "p99: -nan < 200ms -> inconclusive") ==
+        "p99: NaN < 200ms -> inconclusive");
+  CHECK(view::gate_summary("p99", "p99: 12ms < 200ms -> pass") == "p99: 12ms < 200ms -> pass");
 }
 
 TEST_CASE("a dry run's snapshot names the commands after its state directory, NAME.dry-run") {
