@@ -15,23 +15,29 @@ namespace rollout::report {
 
 namespace {
 
+// Writes all of `text`, retrying short writes and EINTR; errno is kept on failure.
+bool write_all(int fd, const std::string& text) {
+  std::size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return false;
+    done += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
 // Replaces `path` atomically (temp file, fsync, rename) with mode 0600, so a reader never
 // sees half a report and a crash leaves the old one.
 Result<void> write_file(const std::string& path, const std::string& text) {
   std::string tmp = path + ".tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return make_error(fmt::format("cannot write {}: {}", tmp, std::strerror(errno)));
-  std::size_t done = 0;
-  while (done < text.size()) {
-    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int err = errno;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return make_error(fmt::format("cannot write {}: {}", tmp, std::strerror(err)));
-    }
-    done += static_cast<std::size_t>(n);
+  if (!write_all(fd, text)) {
+    int err = errno;
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return make_error(fmt::format("cannot write {}: {}", tmp, std::strerror(err)));
   }
   ::fsync(fd);
   ::close(fd);
@@ -46,16 +52,10 @@ Result<void> write_file(const std::string& path, const std::string& text) {
 Result<void> append_file(const std::string& path, const std::string& text) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd < 0) return make_error(fmt::format("cannot append to {}: {}", path, std::strerror(errno)));
-  std::size_t done = 0;
-  while (done < text.size()) {
-    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int err = errno;
-      ::close(fd);
-      return make_error(fmt::format("cannot append to {}: {}", path, std::strerror(err)));
-    }
-    done += static_cast<std::size_t>(n);
+  if (!write_all(fd, text)) {
+    int err = errno;
+    ::close(fd);
+    return make_error(fmt::format("cannot append to {}: {}", path, std::strerror(err)));
   }
   ::close(fd);
   return {};
