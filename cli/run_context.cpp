@@ -213,6 +213,7 @@ int drive(const GlobalOptions& g, const DriveRequest& req) {
     if (dry_run) store_ptr = std::make_unique<state::FileStateStore>(dir, false);
   }
   state::FileStateStore& store = *store_ptr;
+  store.set_lock_check([&lock = *attempt.lock] { return lock.verify(); });
 
   // The runbook as started (a resume runs what was started, not an edited file).
   runbook::LoadOptions lo;

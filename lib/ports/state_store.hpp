@@ -21,6 +21,10 @@ class StateStore {
   // Atomic replace: temp file, fsync, rename, fsync of the directory.
   virtual Result<void> save_state(const nlohmann::json& state) = 0;
   virtual Result<std::optional<nlohmann::json>> load_state() const = 0;
+  // Whether this process may still move traffic toward the canary on what it knows: every
+  // record so far is durable and the rollout's lock is still this process's. An Error says
+  // why not, in one line. Moving traffic back to stable never asks: it is the safe way.
+  virtual Result<void> trusted() const { return {}; }
 };
 
 }  // namespace rollout

@@ -89,6 +89,11 @@ Result<std::optional<nlohmann::json>> FileStateStore::load_state() const {
   return std::optional<nlohmann::json>(std::move(j));
 }
 
+Result<void> FileStateStore::trusted() const {
+  if (lock_check_) return lock_check_();
+  return {};
+}
+
 Result<void> FileStateStore::archive(const std::string& stamp) {
   std::lock_guard lock(mu_);
   if (fd_ >= 0) {

@@ -2,6 +2,7 @@
 // (append-only, one event a line, fsync'd when asked: at step boundaries).
 #pragma once
 
+#include <functional>
 #include <mutex>
 #include <string>
 
@@ -19,6 +20,10 @@ class FileStateStore : public StateStore {
   Result<std::vector<nlohmann::json>> journal() const override;
   Result<void> save_state(const nlohmann::json& state) override;
   Result<std::optional<nlohmann::json>> load_state() const override;
+  Result<void> trusted() const override;
+
+  // How trusted() learns whether the rollout's lock is still this process's.
+  void set_lock_check(std::function<Result<void>()> check) { lock_check_ = std::move(check); }
 
   // Moves an old journal and state aside (journal.<time>.jsonl) before a fresh start.
   Result<void> archive(const std::string& stamp);
@@ -30,6 +35,7 @@ class FileStateStore : public StateStore {
   int fd_ = -1;  // journal, opened on first append
   bool warned_ = false;
   bool durable_ = true;
+  std::function<Result<void>()> lock_check_;
 };
 
 }  // namespace rollout::state

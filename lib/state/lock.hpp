@@ -38,6 +38,9 @@ class RolloutLock {
   };
   // Non-blocking. `dir` is the rollout's directory (must exist).
   static Attempt acquire(const std::string& dir, const LockHolder& me);
+  // An Error when the lock file this process locked is no longer the one at its path
+  // (deleted or replaced under a running runner): another process could lock it then.
+  Result<void> verify() const;
 
  private:
   RolloutLock(int fd, std::string path);
