@@ -5,6 +5,8 @@
 #include <cctype>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "core/suggest.hpp"
 #include "runbook/gate.hpp"
 #include "runbook/parse.hpp"
