@@ -96,7 +96,7 @@ inline std::string dump(const Loaded& l) {
 }
 
 inline std::string read_data(const std::string& name) {
-  const auto path = std::filesystem::path(__FILE__).parent_path() / "data" / name;
+  const auto path = std::filesystem::path(ROLLOUT_SOURCE_DIR) / "tests/unit/runbook/data" / name;
   std::ifstream in(path);
   std::ostringstream s;
   s << in.rdbuf();
@@ -104,7 +104,8 @@ inline std::string read_data(const std::string& name) {
 }
 
 inline std::string source_root() {
-  return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path().parent_path();
+  // Not __FILE__: a compiler cache may make it relative to the build directory.
+  return ROLLOUT_SOURCE_DIR;
 }
 
 }  // namespace rbtest
