@@ -3,6 +3,8 @@
 
 #include <cmath>
 
+#include <fmt/format.h>
+
 namespace rollout::engine {
 
 bool compare(double value, runbook::CompareOp op, double threshold) {
@@ -33,8 +35,28 @@ const char* op_symbol(runbook::CompareOp op) {
   return "?";
 }
 
+std::optional<std::string> impossible_value(double value, runbook::Unit unit) {
+  switch (unit) {
+    case runbook::Unit::ratio:
+      if (value < 0 || value > 1)
+        return fmt::format("impossible value {}: a ratio is between 0 and 1 (0-100%)", value);
+      break;
+    case runbook::Unit::seconds:
+      if (value < 0)
+        return fmt::format("impossible value {}: a duration cannot be negative", value);
+      break;
+    case runbook::Unit::bytes:
+      if (value < 0) return fmt::format("impossible value {}: a size cannot be negative", value);
+      break;
+    case runbook::Unit::count:
+      if (value < 0) return fmt::format("impossible value {}: a count cannot be negative", value);
+      break;
+  }
+  return std::nullopt;
+}
+
 Outcome evaluate(const Reading& reading, const runbook::Gate& gate, const runbook::Check& check,
-                 const std::optional<Reading>& samples) {
+                 const std::optional<Reading>& samples, std::string* why) {
   switch (reading.kind) {
     case Reading::Kind::error:
       return Outcome::error;
@@ -44,6 +66,10 @@ Outcome evaluate(const Reading& reading, const runbook::Gate& gate, const runboo
       break;
   }
   if (!std::isfinite(reading.value)) return Outcome::inconclusive;
+  if (auto impossible = impossible_value(reading.value, check.unit)) {
+    if (why) *why = *impossible;
+    return Outcome::error;
+  }
   if (!check.samples_query.empty() && check.min_samples > 0) {
     if (!samples || samples->kind == Reading::Kind::error) return Outcome::error;
     if (samples->kind == Reading::Kind::empty || !std::isfinite(samples->value) ||

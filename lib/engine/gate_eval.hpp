@@ -13,9 +13,14 @@ namespace rollout::engine {
 
 // A finite value is compared with the threshold; NaN/±Inf are inconclusive; empty follows
 // check.no_data; error is error. `samples`, when the check has a samples_query and a
-// min_samples, must reach min_samples or the measurement is inconclusive.
+// min_samples, must reach min_samples or the measurement is inconclusive. A value its unit
+// cannot take (a ratio outside [0, 1], a negative duration, size or count) is an error,
+// never a pass or a fail: the source is broken; `why`, when given, is told so.
 Outcome evaluate(const Reading& reading, const runbook::Gate& gate, const runbook::Check& check,
-                 const std::optional<Reading>& samples = std::nullopt);
+                 const std::optional<Reading>& samples = std::nullopt, std::string* why = nullptr);
+
+// Why `value` cannot be a measurement in `unit`, or nullopt when it can.
+std::optional<std::string> impossible_value(double value, runbook::Unit unit);
 
 bool compare(double value, runbook::CompareOp op, double threshold);
 const char* op_symbol(runbook::CompareOp op);

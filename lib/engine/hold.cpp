@@ -70,7 +70,7 @@ std::vector<Engine::Measured> Engine::measure(const std::vector<runbook::Gate>& 
     auto job = [m, source, check, &gate, samples_query]() mutable {
       m.reading = source->query(m.query);
       if (!samples_query.empty()) m.samples = source->query(samples_query);
-      m.outcome = evaluate(m.reading, gate, *check, m.samples);
+      m.outcome = evaluate(m.reading, gate, *check, m.samples, &m.reading.detail);
       return m;
     };
     // MetricSource::query is thread-safe: the gates of one interval are measured at once.

@@ -106,3 +106,32 @@ TEST_CASE("a `for` window: fails count only once sustained") {
   t.record(Outcome::fail, 25min, g);
   CHECK(t.breached(st));
 }
+
+TEST_CASE("an impossible value is an error, never a pass nor a fail") {
+  // A negative error rate would pass `< 1%`; a ratio over 1 would fail `< 1%` for a wrong
+  // reason. Both say the source is broken: error, with a detail that says why.
+  auto check_of = [](runbook::Unit u) {
+    runbook::Check c;
+    c.unit = u;
+    return c;
+  };
+  const auto ratio = check_of(runbook::Unit::ratio);
+  std::string why;
+  CHECK(evaluate(value(-1), lt(0.01), ratio, std::nullopt, &why) == Outcome::error);
+  CHECK(why.find("impossible") != std::string::npos);
+  CHECK(why.find("ratio") != std::string::npos);
+  CHECK(evaluate(value(1.5), lt(0.01), ratio) == Outcome::error);
+  CHECK(evaluate(value(1.0), lt(0.01), ratio) == Outcome::fail);  // 100 % is possible
+  CHECK(evaluate(value(0.0), lt(0.01), ratio) == Outcome::pass);
+  CHECK(evaluate(value(-0.001), lt(1), check_of(runbook::Unit::seconds)) == Outcome::error);
+  CHECK(evaluate(value(-1), lt(1), check_of(runbook::Unit::bytes)) == Outcome::error);
+  CHECK(evaluate(value(-1), lt(1), check_of(runbook::Unit::count)) == Outcome::error);
+  CHECK(evaluate(value(3e9), lt(1), check_of(runbook::Unit::count)) == Outcome::fail);
+  // A lower-bound gate (`> 100`) must not fail on -1 either: error, not a breach by failure.
+  auto g = lt(100);
+  g.op = runbook::CompareOp::gt;
+  why.clear();
+  CHECK(evaluate(value(-1), g, check_of(runbook::Unit::count), std::nullopt, &why) ==
+        Outcome::error);
+  CHECK(!why.empty());
+}
