@@ -6,6 +6,8 @@
 #include <cmath>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "core/suggest.hpp"
 #include "core/units.hpp"
 
@@ -125,23 +127,69 @@ GateSyntaxResult parse_gate_syntax(std::string_view text) {
   return GateSyntaxResult{g, "", 0};
 }
 
+namespace {
+
+// The number as written ("300", "0.5").
+std::string written(double v) {
+  return fmt::format("{}", v);
+}
+
+// What to write instead of a bare number, for the hint.
+std::string unit_hint(double v, Dimension d) {
+  const std::string n = written(v);
+  switch (d) {
+    case Dimension::ratio:
+      return "write " + n + "% (a ratio check takes a percentage: 1% is 0.01)";
+    case Dimension::seconds:
+      return "write " + n + "ms or " + n + "s";
+    case Dimension::bytes:
+      return "write " + n + "B, " + n + "KB or " + n + "MiB";
+    case Dimension::count:
+      break;
+  }
+  return "";
+}
+
+}  // namespace
+
 ThresholdResult gate_threshold(const GateSyntax& g, Unit check_unit) {
   ThresholdResult r;
-  if (g.unit.empty()) {
-    r.value = g.value;
-    return r;
-  }
-  const auto scale = unit_scale(g.unit);
   const Dimension want = dimension_of(check_unit);
-  if (!scale || scale->dimension != want) {
-    r.error = "unit '" + g.unit + "' does not fit check '" + g.check + "' (unit = \"" +
-              to_string(check_unit) + "\"): ";
-    r.error += want == Dimension::count ? std::string("a count takes a bare number")
-                                        : "use " + unit_suffixes_for(want) + " or a bare number";
-    r.error_offset = g.unit_offset;
+  double value = g.value;
+  if (g.unit.empty()) {
+    // A bare number would be read in the base unit without a word ("p95 < 300" = 300 s).
+    if (want != Dimension::count) {
+      r.error = "'" + g.check + "' measures " + to_string(want) + " and " + written(g.value) +
+                " has no unit: " + unit_hint(g.value, want);
+      r.error_offset = g.value_offset;
+      return r;
+    }
+  } else {
+    const auto scale = unit_scale(g.unit);
+    if (!scale || scale->dimension != want) {
+      r.error = "unit '" + g.unit + "' does not fit check '" + g.check + "' (unit = \"" +
+                to_string(check_unit) + "\"): ";
+      r.error += want == Dimension::count ? std::string("a count takes a bare number")
+                                          : "use " + unit_suffixes_for(want);
+      r.error_offset = g.unit_offset;
+      return r;
+    }
+    value = g.value * scale->factor;
+  }
+  // A threshold no measurement can reach on the other side makes the gate meaningless.
+  if (want == Dimension::ratio && (value < 0 || value > 1)) {
+    r.error = "threshold " + format_quantity(value, want) +
+              " is impossible for a ratio: write a value between 0% and 100%";
+    r.error_offset = g.value_offset;
     return r;
   }
-  r.value = g.value * scale->factor;
+  if (value < 0) {
+    r.error = "threshold " + format_quantity(value, want) + " is impossible: " + to_string(want) +
+              " cannot be negative";
+    r.error_offset = g.value_offset;
+    return r;
+  }
+  r.value = value;
   return r;
 }
 

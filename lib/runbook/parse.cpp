@@ -673,10 +673,6 @@ std::optional<Gate> parse_gate_node(const toml::node& n, const Runbook& book, Re
     r.error(Reader::pos_in_string(n, th.error_offset), th.error);
     return std::nullopt;
   }
-  if (it->second.unit == Unit::ratio && syn.gate->unit.empty() && *th.value > 1)
-    r.warning(Reader::pos_in_string(n, syn.gate->value_offset),
-              "a ratio above 1 is more than 100%: did you mean " +
-                  fmt::format("{}", syn.gate->value) + "%?");
   Gate g;
   g.text = text;
   g.check = syn.gate->check;

@@ -68,7 +68,6 @@ TEST_CASE("thresholds convert to the check's base unit") {
   };
   CHECK(*t("e < 1%", Unit::ratio).value == doctest::Approx(0.01));
   CHECK(*t("e < 0.5%", Unit::ratio).value == doctest::Approx(0.005));
-  CHECK(*t("e < 0.02", Unit::ratio).value == doctest::Approx(0.02));
   CHECK(*t("l < 200ms", Unit::seconds).value == doctest::Approx(0.2));
   CHECK(*t("l < 2m", Unit::seconds).value == doctest::Approx(120));
   CHECK(*t("m < 1KB", Unit::bytes).value == doctest::Approx(1000));
@@ -82,6 +81,41 @@ TEST_CASE("thresholds convert to the check's base unit") {
   CHECK_FALSE(t("l < 5%", Unit::seconds).value);
   CHECK_FALSE(t("m < 5s", Unit::bytes).value);
   CHECK_FALSE(t("n < 5%", Unit::count).value);
+}
+
+TEST_CASE("a bare number needs a unit where the check has one") {
+  auto t = [](const char* text, Unit u) {
+    return gate_threshold(*parse_gate_syntax(text).gate, u);
+  };
+  // "p95 < 300" used to mean 300 s and "errors < 1" 100 %: now a located error with a hint.
+  auto sec = t("p95 < 300", Unit::seconds);
+  CHECK_FALSE(sec.value);
+  CHECK(sec.error.find("write 300ms or 300s") != std::string::npos);
+  CHECK(sec.error_offset == 6);
+  auto ratio = t("errors < 1", Unit::ratio);
+  CHECK_FALSE(ratio.value);
+  CHECK(ratio.error.find("write 1%") != std::string::npos);
+  CHECK(ratio.error_offset == 9);
+  auto bytes = t("rss < 512", Unit::bytes);
+  CHECK_FALSE(bytes.value);
+  CHECK(bytes.error.find("512MiB") != std::string::npos);
+  CHECK(*t("n < 7", Unit::count).value == 7);  // a count stays bare
+}
+
+TEST_CASE("a threshold outside what its unit allows is an error") {
+  auto t = [](const char* text, Unit u) {
+    return gate_threshold(*parse_gate_syntax(text).gate, u);
+  };
+  auto neg = t("error_rate < -1%", Unit::ratio);
+  CHECK_FALSE(neg.value);
+  CHECK(neg.error.find("between 0% and 100%") != std::string::npos);
+  CHECK(neg.error_offset == 13);
+  CHECK_FALSE(t("error_rate < 101%", Unit::ratio).value);
+  CHECK(*t("error_rate <= 100%", Unit::ratio).value == doctest::Approx(1));
+  CHECK(*t("error_rate >= 0%", Unit::ratio).value == 0);
+  CHECK_FALSE(t("p99 < -1s", Unit::seconds).value);
+  CHECK_FALSE(t("rss < -1KB", Unit::bytes).value);
+  CHECK_FALSE(t("n > -1", Unit::count).value);
 }
 
 TEST_CASE("parse_gate resolves against checks") {
