@@ -24,10 +24,15 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 std::optional<std::string> suggest(std::string_view word,
                                    const std::vector<std::string>& candidates) {
   std::optional<std::string> best;
+  if (word.size() > kMaxSuggestWord) return best;
   std::size_t best_distance = 0;
   // Allow roughly one edit per three characters, at least one, at most three.
   const std::size_t limit = std::clamp<std::size_t>(word.size() / 3, 1, 3);
   for (const auto& c : candidates) {
+    // The lengths alone bound the distance from below: skip what cannot be close.
+    const std::size_t gap =
+        c.size() > word.size() ? c.size() - word.size() : word.size() - c.size();
+    if (gap > limit || c.size() > kMaxSuggestWord) continue;
     const std::size_t dist = edit_distance(word, c);
     if (dist <= limit && (!best || dist < best_distance)) {
       best = c;

@@ -11,6 +11,10 @@ namespace rollout {
 // Edit distance (insertions, deletions, substitutions, adjacent transpositions).
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
+// Longer words get no suggestion: nobody misspells a 65-character key, and the edit
+// distance costs time and memory in the product of the lengths.
+inline constexpr std::size_t kMaxSuggestWord = 64;
+
 // The closest candidate, if it is close enough to be what was meant.
 std::optional<std::string> suggest(std::string_view word,
                                    const std::vector<std::string>& candidates);

@@ -7,11 +7,11 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include <toml++/toml.h>
 
 #include "runbook/parse.hpp"
+#include "runbook/prescan.hpp"
 
 namespace rollout::runbook {
 
@@ -29,6 +29,10 @@ std::string Diagnostic::str() const {
 Loaded parse_runbook(std::string_view toml_text, const std::string& path,
                      const LoadOptions& options) {
   Loaded out;
+  // Limits first: toml++ recurses per dotted-key part and nesting level (a hostile file
+  // overflowed its stack), and every later pass costs time in the size of the text.
+  out.diagnostics = prescan(toml_text, path, "runbook");
+  if (!out.diagnostics.empty()) return out;
   Reader r(path);
   toml::table doc;
 #if TOML_EXCEPTIONS
@@ -87,9 +91,11 @@ Loaded load_runbook(const std::string& path, const LoadOptions& options) {
                                std::string("cannot read the runbook: ") + std::strerror(errno)});
     return out;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_runbook(text.str(), path, options);
+  // One byte past the limit is enough to refuse it: a 40 MB file is never read whole.
+  std::string text(kTextLimits.max_bytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  return parse_runbook(text, path, options);
 }
 
 Expander make_expander(const Runbook& book, EnvLookup env) {

@@ -23,3 +23,12 @@ TEST_CASE("suggest picks the closest plausible candidate") {
   CHECK(did_you_mean("gate", keys) == " (did you mean 'gates'?)");
   CHECK(did_you_mean("qqqq", keys) == "");
 }
+
+TEST_CASE("did-you-mean only for short words: a long string costs nothing") {
+  // The edit distance is O(n*m): a 10 MB string once cost 1.4 GB and seconds.
+  const std::string near(kMaxSuggestWord + 1, 'x');
+  CHECK_FALSE(rollout::suggest(near + "y", {near}));
+  CHECK(rollout::did_you_mean(std::string(10'000'000, 'x'), {"pause", "rollback"}).empty());
+  const std::string ok(kMaxSuggestWord - 1, 'x');
+  CHECK(rollout::suggest(ok + "y", {ok}) == ok);
+}
