@@ -149,7 +149,7 @@ Engine::StepResult Engine::exec_run(const runbook::RunStep& step, std::optional<
     run.argv = std::move(*argv);
   }
   if (!step.shell.empty()) {
-    auto sh = ex.expand(step.shell);
+    auto sh = ex.expand_shell(step.shell);  // values become quoted words, never syntax
     if (!sh) return StepResult{false, sh.error().message, "", std::nullopt, std::nullopt};
     run.shell = std::move(*sh);
   }
