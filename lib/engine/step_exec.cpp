@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/overloaded.hpp"
+#include "core/printable.hpp"
 #include "engine/engine.hpp"
 #include "runbook/describe.hpp"
 
@@ -248,7 +249,7 @@ Engine::StepResult Engine::exec_http(const runbook::HttpStep& step, std::optiona
       return r;
     }
     r.ok = false;
-    r.detail = resp ? fmt::format("HTTP {}: {}", resp->status, resp->body.substr(0, 200))
+    r.detail = resp ? fmt::format("HTTP {}: {}", resp->status, excerpt(resp->body, 200))
                     : resp.error().message;
     if (attempt < step.retries) {
       if (auto stop =
