@@ -6,7 +6,7 @@
 namespace rollout {
 
 void Secrets::add(std::string value) {
-  if (value.size() < 4) return;
+  if (value.empty()) return;
   std::lock_guard lock(mu_);
   if (std::find(values_.begin(), values_.end(), value) != values_.end()) return;
   values_.push_back(std::move(value));
@@ -45,6 +45,11 @@ nlohmann::json Secrets::redact(const nlohmann::json& value) const {
 bool Secrets::empty() const {
   std::lock_guard lock(mu_);
   return values_.empty();
+}
+
+std::size_t Secrets::longest() const {
+  std::lock_guard lock(mu_);
+  return values_.empty() ? 0 : values_.front().size();
 }
 
 Secrets& secrets() {

@@ -14,8 +14,8 @@ namespace rollout {
 
 class Secrets {
  public:
-  // Remembers a value to hide (values shorter than 4 characters are not hidden: they
-  // would turn ordinary text into asterisks and are no secret anyway).
+  // Remembers a value to hide, whatever its length (a very short one also hides ordinary
+  // text that happens to match; `validate` warns about those). An empty value is ignored.
   void add(std::string value);
   std::string redact(std::string_view text) const;
   // Without these, a std::string or literal argument is ambiguous (json converts from both).
@@ -23,6 +23,9 @@ class Secrets {
   std::string redact(const char* text) const { return redact(std::string_view(text)); }
   nlohmann::json redact(const nlohmann::json& value) const;  // every string inside
   bool empty() const;
+  // The length of the longest secret: text cut to N bytes is redacted first, with this
+  // many bytes more, so a secret straddling the cut cannot leak its first characters.
+  std::size_t longest() const;
 
  private:
   mutable std::mutex mu_;

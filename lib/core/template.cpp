@@ -38,6 +38,7 @@ struct Walker {
   const std::map<std::string, std::string>& vars;
   const std::map<std::string, std::string>& values;
   const EnvLookup& env;
+  bool quote = false;  // a shell string: each top-level value becomes one quoted word
 
   Result<std::string> resolve(const std::string& ref, int depth) const {
     if (auto it = values.find(ref); it != values.end()) return it->second;
@@ -79,7 +80,7 @@ struct Walker {
           return make_error("unterminated '${' (a template ends with '}')");
         auto value = resolve(std::string(raw.substr(i + 2, close - i - 2)), depth);
         if (!value) return value;
-        out += *value;
+        out += quote && depth == 0 ? shell_quote(*value) : *value;
         i = close + 1;
         continue;
       }
@@ -94,6 +95,17 @@ struct Walker {
 Result<std::string> Expander::expand(std::string_view raw) const {
   if (raw.find("${") == std::string_view::npos) return std::string(raw);
   return Walker{vars_, values_, env_}.expand(raw, 0);
+}
+
+Result<std::string> Expander::expand_shell(std::string_view raw) const {
+  if (raw.find("${") == std::string_view::npos) return std::string(raw);
+  return Walker{vars_, values_, env_, true}.expand(raw, 0);
+}
+
+std::string shell_quote(std::string_view value) {
+  std::string out = "'";
+  for (char c : value) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
 }
 
 Result<std::vector<std::string>> Expander::expand(const std::vector<std::string>& raw) const {

@@ -1,5 +1,6 @@
 // ${...} templates in runbook strings. Values are substituted into single strings and
-// argv elements; they never become shell syntax.
+// argv elements; in a `shell` string each value becomes one single-quoted shell word, so
+// a value never becomes shell syntax.
 //   ${vars.X}   [vars] (their values may use ${env.X} and other vars)
 //   ${env.X}    the environment; every value read is registered with secrets()
 //   ${rollout.name} ${stage.name} ${stage.weight} ${weight.stable} ${weight.canary}
@@ -30,12 +31,18 @@ class Expander {
   // Expands every ${...}; an unknown name or an unset ${env.X} is an Error naming it.
   Result<std::string> expand(std::string_view raw) const;
   Result<std::vector<std::string>> expand(const std::vector<std::string>& raw) const;
+  // For a `shell` string: the runbook's own text stays shell, every template becomes
+  // shell_quote(value) (a [vars] value is quoted whole, with what it refers to).
+  Result<std::string> expand_shell(std::string_view raw) const;
 
  private:
   std::map<std::string, std::string> vars_;
   std::map<std::string, std::string> values_;
   EnvLookup env_;
 };
+
+// `value` as one single-quoted POSIX shell word: 'it'\''s' for "it's".
+std::string shell_quote(std::string_view value);
 
 // Every ${...} reference in `raw` ("vars.prom", "env.TOKEN", ...), in order, for validation.
 std::vector<std::string> template_refs(std::string_view raw);

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/overloaded.hpp"
+#include "core/printable.hpp"
 #include "engine/engine.hpp"
 #include "runbook/describe.hpp"
 
@@ -149,7 +150,7 @@ Engine::StepResult Engine::exec_run(const runbook::RunStep& step, std::optional<
     run.argv = std::move(*argv);
   }
   if (!step.shell.empty()) {
-    auto sh = ex.expand(step.shell);
+    auto sh = ex.expand_shell(step.shell);  // values become quoted words, never syntax
     if (!sh) return StepResult{false, sh.error().message, "", std::nullopt, std::nullopt};
     run.shell = std::move(*sh);
   }
@@ -248,7 +249,7 @@ Engine::StepResult Engine::exec_http(const runbook::HttpStep& step, std::optiona
       return r;
     }
     r.ok = false;
-    r.detail = resp ? fmt::format("HTTP {}: {}", resp->status, resp->body.substr(0, 200))
+    r.detail = resp ? fmt::format("HTTP {}: {}", resp->status, excerpt(resp->body, 200))
                     : resp.error().message;
     if (attempt < step.retries) {
       if (auto stop =

@@ -1,6 +1,7 @@
 // Blocking HTTP requests for the http router, http steps, webhooks and JSON sources.
 #include "providers/curl_http_client.hpp"
 
+#include "core/printable.hpp"
 #include "providers/curl_transfer.hpp"
 
 namespace rollout::providers {
@@ -16,16 +17,7 @@ Result<HttpResponse> CurlHttpClient::send(const HttpRequest& request) {
 }
 
 std::string body_start(const std::string& body, std::size_t n) {
-  std::string out;
-  for (char c : body) {
-    if (out.size() >= n) {
-      out += "...";
-      break;
-    }
-    out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
-  }
-  while (!out.empty() && out.back() == ' ') out.pop_back();
-  return out;
+  return excerpt(body, n);  // redacted before it is cut, raw bytes escaped
 }
 
 }  // namespace rollout::providers

@@ -31,6 +31,9 @@ struct SpawnSpec {
   bool split_stderr = false;      // false: stderr goes into `out` too
   std::size_t head_bytes = 4096;  // output kept from the start ...
   std::size_t tail_bytes = 4096;  // ... and from the end; the middle is elided
+  // Secrets redacted before the cut (output for people); off when the output is parsed
+  // (a metric), where a short secret could turn a number into asterisks.
+  bool redact = false;
 };
 
 struct Spawned {

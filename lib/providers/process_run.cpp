@@ -13,6 +13,8 @@
 #include <cstring>
 #include <thread>
 
+#include "core/printable.hpp"
+#include "core/redact.hpp"
 #include "providers/process.hpp"
 
 extern char** environ;
@@ -25,29 +27,50 @@ std::atomic<bool> g_hard_stop{false};
 
 using Clock = std::chrono::steady_clock;
 
-// Keeps the first `head` bytes and the last `tail` bytes of a stream.
+// Keeps the first `head` bytes and the last `tail` bytes of a stream. With `redact`,
+// secrets are hidden before the cut: each part keeps `slack` bytes more (the longest
+// secret), is redacted, then cut, so a secret straddling a cut never shows in part.
 class HeadTail {
  public:
-  HeadTail(std::size_t head, std::size_t tail) : head_max_(head), tail_max_(tail) {}
+  HeadTail(std::size_t head, std::size_t tail, bool redact)
+      : head_max_(head),
+        tail_max_(tail),
+        redact_(redact),
+        slack_(redact ? secrets().longest() : 0) {}
   void append(const char* data, std::size_t n) {
-    const std::size_t to_head = std::min(n, head_max_ - std::min(head_max_, head_.size()));
+    const std::size_t room = head_max_ + slack_;
+    const std::size_t to_head = std::min(n, room - std::min(room, head_.size()));
     head_.append(data, to_head);
     data += to_head;
     n -= to_head;
     if (n == 0) return;
     tail_total_ += n;
     tail_.append(data, n);
-    if (tail_.size() > 2 * tail_max_ + 4096) tail_.erase(0, tail_.size() - tail_max_);
+    const std::size_t keep = tail_max_ + slack_;
+    if (tail_.size() > 2 * keep + 4096) tail_.erase(0, tail_.size() - keep);
   }
   std::string str() const {
-    if (tail_total_ <= tail_max_) return head_ + tail_;
-    const std::size_t keep = std::min(tail_max_, tail_.size());
-    return head_ + "\n[... " + std::to_string(tail_total_ - keep) + " bytes omitted ...]\n" +
-           tail_.substr(tail_.size() - keep);
+    const std::size_t total = head_.size() + tail_total_;
+    if (total <= head_max_ + tail_max_) return clean(head_ + tail_);
+    // The head and tail windows, each with its slack; from the whole stream while the
+    // tail buffer still holds everything after the head.
+    const bool whole = tail_.size() == tail_total_;
+    const std::string all = whole ? head_ + tail_ : std::string();
+    std::string head = clean(whole ? all.substr(0, head_max_ + slack_) : head_);
+    if (head.size() > head_max_) head.resize(head_max_);
+    const std::string& from = whole ? all : tail_;
+    const std::size_t keep = std::min(tail_max_ + slack_, from.size());
+    std::string tail = clean(from.substr(from.size() - keep));
+    if (tail.size() > tail_max_) tail.erase(0, tail.size() - tail_max_);
+    return head + "\n[... " + std::to_string(total - head_max_ - tail_max_) +
+           " bytes omitted ...]\n" + tail;
   }
 
  private:
+  std::string clean(const std::string& s) const { return redact_ ? secrets().redact(s) : s; }
   std::size_t head_max_, tail_max_;
+  bool redact_;
+  std::size_t slack_;
   std::string head_, tail_;
   std::size_t tail_total_ = 0;
 };
@@ -171,7 +194,8 @@ Result<Spawned> spawn_capture(const SpawnSpec& spec) {
   ::fcntl(out.r, F_SETFL, O_NONBLOCK);
   if (err.r >= 0) ::fcntl(err.r, F_SETFL, O_NONBLOCK);
 
-  HeadTail out_buf(spec.head_bytes, spec.tail_bytes), err_buf(spec.head_bytes, spec.tail_bytes);
+  HeadTail out_buf(spec.head_bytes, spec.tail_bytes, spec.redact),
+      err_buf(spec.head_bytes, spec.tail_bytes, spec.redact);
   bool out_open = true, err_open = err.r >= 0;
   Spawned result;
   int status = 0;
@@ -242,13 +266,14 @@ Result<RunOutcome> RealProcessControl::run(const runbook::RunStep& step) {
   spec.env = step.env;
   spec.cwd = step.cwd;
   spec.timeout = step.timeout;
+  spec.redact = true;  // the output is for people and the journal, never parsed
   auto spawned = spawn_capture(spec);
   if (!spawned) return spawned.error();
   RunOutcome outcome;
   outcome.exit_code = spawned->timed_out || spawned->cancelled ? -1 : spawned->exit_code;
   outcome.timed_out = spawned->timed_out;
   outcome.cancelled = spawned->cancelled;
-  outcome.output = std::move(spawned->out);
+  outcome.output = printable(spawned->out);
   outcome.elapsed = spawned->elapsed;
   if (spawned->term_signal && !spawned->timed_out && !spawned->cancelled) {
     if (!outcome.output.empty() && outcome.output.back() != '\n') outcome.output += '\n';

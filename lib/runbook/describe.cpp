@@ -18,7 +18,7 @@ std::string traffic(int canary) {
 
 }  // namespace
 
-std::string display(std::string_view raw, const Expander& ex) {
+std::string display(std::string_view raw, const Expander& ex, bool shell) {
   std::string out;
   std::size_t i = 0;
   while (i < raw.size()) {
@@ -35,7 +35,10 @@ std::string display(std::string_view raw, const Expander& ex) {
       }
       const std::string_view whole = raw.substr(i, close - i + 1);
       auto v = ex.expand(whole);
-      out += v ? *v : std::string(whole);
+      if (v && shell)
+        out += shell_quote(secrets().redact(*v));
+      else
+        out += v ? *v : std::string(whole);
       i = close + 1;
       continue;
     }
@@ -98,7 +101,7 @@ std::string describe(const Step& step, const Runbook& book, const Expander& ex) 
           [&](const GateStep& g) { return "gate " + g.gate.text + " (measured once)"; },
           [&](const RunStep& r) {
             std::string s = r.shell.empty() ? "run " + quote_argv(display(r.argv, ex))
-                                            : "shell: " + display(r.shell, ex);
+                                            : "shell: " + display(r.shell, ex, true);
             if (!r.cwd.empty()) s += " in " + display(r.cwd, ex);
             s += " (timeout " + format_duration(r.timeout);
             if (r.expect_exit != std::vector<int>{0}) {

@@ -13,8 +13,9 @@
 
 namespace rollout::runbook {
 
-// Expands what can be expanded, keeps the rest raw, redacts secrets.
-std::string display(std::string_view raw, const Expander& ex);
+// Expands what can be expanded, keeps the rest raw, redacts secrets. `shell`: each value
+// is shown as the quoted word a shell step receives (redacted before quoting).
+std::string display(std::string_view raw, const Expander& ex, bool shell = false);
 std::vector<std::string> display(const std::vector<std::string>& raw, const Expander& ex);
 
 // An argv as a shell would need it quoted, for reading only: `run` never uses a shell.

@@ -89,3 +89,14 @@ TEST_CASE("template_refs lists references in order") {
         std::vector<std::string>{"vars.a", "env.B", "stage.name"});
   CHECK(template_refs("no templates").empty());
 }
+
+TEST_CASE("in a shell string every value is one single-quoted word; the text stays shell") {
+  Expander ex({{"x", "a'b; $(touch /tmp/x) `id`\nnext"}, {"outer", "<${vars.x}>"}},
+              env_of({{"EVIL", "'$(id)'"}}));
+  auto v = ex.expand_shell("printf %s ${vars.x} | cat; echo ${env.EVIL} ${vars.outer} $${HOME}");
+  REQUIRE(v.ok());
+  CHECK(*v ==
+        "printf %s 'a'\\''b; $(touch /tmp/x) `id`\nnext' | cat; echo ''\\''$(id)'\\''' "
+        "'<a'\\''b; $(touch /tmp/x) `id`\nnext>' ${HOME}");
+  CHECK(shell_quote("") == "''");
+}

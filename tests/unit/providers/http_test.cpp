@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 
+#include "core/redact.hpp"
 #include "providers/curl_http_client.hpp"
 #include "providers/health_probe.hpp"
 #include "providers/process.hpp"
@@ -189,4 +190,13 @@ TEST_CASE("http client: TLS is verified unless insecure" *
   auto verified = http.send(req);
   REQUIRE_FALSE(verified.ok());
   CHECK(verified.error().message.find("certificate") != std::string::npos);
+}
+
+TEST_CASE("body_start: a secret is redacted before the body is cut") {
+  const std::string secret = "Kp4Lm8Nr2Ts6";
+  secrets().add(secret);
+  const std::string body = std::string(195, 'x') + secret + " tail";
+  const std::string shown = body_start(body);
+  CHECK(shown.find("Kp4") == std::string::npos);
+  CHECK(shown.rfind(std::string(195, 'x') + "***", 0) == 0);
 }

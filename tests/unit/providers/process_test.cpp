@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "core/redact.hpp"
 #include "providers/process.hpp"
 #include "support/background.hpp"
 
@@ -231,4 +232,32 @@ TEST_CASE("kill: no match is not an error, and never rollout itself or its paren
   bad.pattern = "x";
   bad.signal = "BOGUS";
   CHECK_FALSE(pc.kill(bad).ok());
+}
+
+namespace {
+// True when no 3 consecutive characters of `secret` appear in `text`.
+bool no_piece_of(const std::string& text, const std::string& secret) {
+  for (std::size_t i = 0; i + 3 <= secret.size(); ++i)
+    if (text.find(secret.substr(i, 3)) != std::string::npos) return false;
+  return true;
+}
+}  // namespace
+
+TEST_CASE("run: secrets are redacted before the output is cut, whatever their length") {
+  const std::string secret = "Zq9Xw7Vt5Ru3";
+  secrets().add(secret);
+  secrets().add("Qj");  // two characters
+  RealProcessControl pc;
+  // The secret straddles the 4 KiB head cut, and the start of the 4 KiB tail.
+  const std::string script = "head -c 4090 /dev/zero | tr '\\0' a; printf " + secret +
+                             "; head -c 10000 /dev/zero | tr '\\0' b; printf " + secret +
+                             "; head -c 4080 /dev/zero | tr '\\0' c; printf ' Qj end'";
+  auto r = pc.run(shell_step(script));
+  REQUIRE(r.ok());
+  CHECK(r->exit_code == 0);
+  CHECK(r->output.find("bytes omitted") != std::string::npos);
+  CHECK(no_piece_of(r->output, secret));
+  CHECK(r->output.find("Qj") == std::string::npos);
+  CHECK(r->output.find(" *** end") != std::string::npos);
+  CHECK(r->output.rfind(std::string(4090, 'a'), 0) == 0);  // the head is still there
 }
