@@ -39,7 +39,7 @@ namespace rollout::cli {
 namespace fs = std::filesystem;
 
 void print_error(const std::string& message) {
-  fmt::print(stderr, "rollout: error: {}\n", message);
+  say(stderr, fmt::format("rollout: error: {}\n", message));  // never throws: stderr may be gone
 }
 
 bool interactive() {
@@ -108,10 +108,10 @@ ConsoleOptions console_options(const GlobalOptions& g) {
 void print_undone(const std::vector<Event>& events) {
   const auto pos = engine::replay(events);
   if (pos.outcome != "rollback_failed") return;
-  fmt::print(stderr,
-             "rollout: error: the rollback is incomplete; a person must act. Still to do:\n");
-  for (const auto& u : pos.undone) fmt::print(stderr, "  - {}\n", u);
-  fmt::print(stderr, "Fix the cause, then `rollout abort {}` retries what is left.\n", pos.name);
+  say(stderr, "rollout: error: the rollback is incomplete; a person must act. Still to do:\n");
+  for (const auto& u : pos.undone) say(stderr, fmt::format("  - {}\n", u));
+  say(stderr,
+      fmt::format("Fix the cause, then `rollout abort {}` retries what is left.\n", pos.name));
 }
 
 }  // namespace
@@ -334,7 +334,7 @@ int drive(const GlobalOptions& g, const DriveRequest& req) {
   if (auto lines = store.journal()) {
     const auto events = engine::events_from_journal(*lines);
     if (auto r = report::write_reports(dir, events); !r)
-      fmt::print(stderr, "rollout: warning: report not written: {}\n", r.error().message);
+      say(stderr, fmt::format("rollout: warning: report not written: {}\n", r.error().message));
     if (code == ExitCode::rollback_failed) print_undone(events);
   }
   return to_int(code);

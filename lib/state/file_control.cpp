@@ -40,8 +40,7 @@ FileControlChannel::FileControlChannel(std::string control_dir, bool watch_stdin
 
 std::optional<ControlRequest> FileControlChannel::poll() {
   if (int sig = take_interrupt()) {
-    return ControlRequest{ControlRequest::Kind::interrupt, sig == SIGTERM ? "SIGTERM" : "SIGINT",
-                          ""};
+    return ControlRequest{ControlRequest::Kind::interrupt, interrupt_name(sig), ""};
   }
   std::error_code ec;
   std::vector<fs::path> files;

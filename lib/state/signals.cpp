@@ -1,4 +1,4 @@
-// Async-signal-safe handlers that only set flags.
+// Async-signal-safe handlers that only set flags; SIGPIPE ignored.
 #include "state/signals.hpp"
 
 #include <csignal>
@@ -28,14 +28,22 @@ void install_signal_handlers() {
   sa.sa_handler = on_interrupt;
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGHUP, &sa, nullptr);  // the terminal or ssh session went away
   sa.sa_handler = on_wake;
   sigaction(SIGUSR1, &sa, nullptr);
+  // A reader that went away (`| head`) stops the output, never the rollout: writes then
+  // fail with EPIPE and the console stops writing (view/console.cpp).
+  std::signal(SIGPIPE, SIG_IGN);
 }
 
 int take_interrupt() {
   if (g_taken >= g_received) return 0;
   g_taken = g_taken + 1;
   return g_last ? static_cast<int>(g_last) : SIGINT;
+}
+
+const char* interrupt_name(int sig) {
+  return sig == SIGTERM ? "SIGTERM" : sig == SIGHUP ? "SIGHUP" : "SIGINT";
 }
 
 int interrupts_received() {
