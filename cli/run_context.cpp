@@ -243,12 +243,10 @@ int drive(const GlobalOptions& g, const DriveRequest& req) {
 
   fakes::Scenario scenario;
   if (!scenario_path.empty()) {
-    auto sc = fakes::load_scenario(scenario_path);
-    if (!sc) {
-      print_error(sc.error().message);
-      return to_int(ExitCode::usage);
-    }
-    scenario = std::move(*sc);
+    auto sc = fakes::load_scenario(scenario_path, &book);
+    for (const auto& d : sc.diagnostics) fmt::print(stderr, "{}\n", d.str());
+    if (!sc.ok()) return to_int(ExitCode::usage);
+    scenario = std::move(*sc.scenario);
   }
 
   const bool is_interactive = !dry_run && interactive();

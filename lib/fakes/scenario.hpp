@@ -21,6 +21,7 @@
 //   refuse = [10]              # setting canary weight 10 fails
 //
 // Without a scenario every gate passes and every health check and command succeeds.
+// man rollout-runbook(5), SCENARIOS, documents every key.
 #pragma once
 
 #include <map>
@@ -32,6 +33,7 @@
 #include "core/duration.hpp"
 #include "core/result.hpp"
 #include "ports/metric_source.hpp"
+#include "runbook/load.hpp"
 
 namespace rollout::fakes {
 
@@ -62,7 +64,18 @@ struct Scenario {
   std::vector<int> router_refuse;
 };
 
-Result<Scenario> parse_scenario(std::string_view toml_text, const std::string& path);
-Result<Scenario> load_scenario(const std::string& path);
+// What reading a scenario came to: every problem of the file, located, like a runbook's.
+struct ScenarioLoaded {
+  std::optional<Scenario> scenario;  // set when there is no error (warnings allowed)
+  std::vector<runbook::Diagnostic> diagnostics;
+  bool ok() const { return scenario.has_value(); }
+};
+
+// Reads a scenario with the runbook's reader (unknown keys with did-you-mean, the same size
+// and depth limits). With `book`, every name is checked against it: checks, stages, health
+// checks, run steps and router weights, so a misspelling cannot make a rehearsal lie.
+ScenarioLoaded parse_scenario(std::string_view toml_text, const std::string& path,
+                              const runbook::Runbook* book = nullptr);
+ScenarioLoaded load_scenario(const std::string& path, const runbook::Runbook* book = nullptr);
 
 }  // namespace rollout::fakes

@@ -29,6 +29,15 @@ const std::vector<std::string> kEventNames = {
 
 const std::vector<std::string> kMethods = {"GET", "POST", "PUT", "PATCH", "DELETE"};
 
+// The engine waits at least this long between measurements or health polls (a shorter
+// interval would spin); a runbook asking for less is refused, so plan and start agree.
+constexpr Duration kShortestInterval{100};
+
+std::string interval_too_short(Duration d) {
+  return "'interval' = \"" + format_duration(d) + "\" is shorter than " +
+         format_duration(kShortestInterval) + ", the shortest the engine waits between polls";
+}
+
 bool valid_rollout_name(const std::string& s) {
   if (s.empty() || s[0] == '.' || s[0] == '-' || s.size() > 100) return false;
   for (char c : s)
@@ -100,6 +109,11 @@ void parse_rollout(const toml::table& doc, Runbook& book, Reader& r) {
         r.error(Reader::pos(*t->get("name")),
                 "rollout name \"" + *name +
                     "\" must be letters, digits, '-', '_' or '.' (it names the state directory)");
+      else if (name->size() >= 8 && name->compare(name->size() - 8, 8, ".dry-run") == 0)
+        r.error(Reader::pos(*t->get("name")),
+                "rollout name \"" + *name +
+                    "\" ends in '.dry-run': a dry run keeps its state in NAME.dry-run, so the two "
+                    "would share a directory");
       book.rollout.name = *name;
     }
   }
@@ -435,8 +449,8 @@ void parse_health(const toml::table& doc, Runbook& book, Reader& r) {
     if (auto s = r.integer(*t, "successes", 1, 1000)) h.successes = static_cast<int>(*s);
     if (auto d = r.duration(*t, "deadline")) h.deadline = *d;
     if (auto i = r.boolean(*t, "insecure")) h.insecure = *i;
-    if (h.interval.count() <= 0 && t->contains("interval"))
-      r.error(Reader::pos(*t->get("interval")), "'interval' must be more than 0");
+    if (h.interval < kShortestInterval && t->contains("interval"))
+      r.error(Reader::pos(*t->get("interval")), interval_too_short(h.interval));
     if ((h.successes - 1) * h.interval > h.deadline)
       r.error(t->contains("deadline") ? Reader::pos(*t->get("deadline")) : h.pos,
               "deadline " + format_duration(h.deadline) + " is too short for " +
@@ -510,8 +524,8 @@ void parse_stages(const toml::table& doc, Runbook& book, Reader& r) {
     }
     if (auto d = r.duration(*t, "hold")) s.hold = *d;
     if (auto d = r.duration(*t, "interval")) {
-      if (d->count() <= 0)
-        r.error(Reader::pos(*t->get("interval")), "'interval' must be more than 0");
+      if (*d < kShortestInterval)
+        r.error(Reader::pos(*t->get("interval")), interval_too_short(*d));
       else
         s.interval = *d;
     }
@@ -618,6 +632,31 @@ void parse_notify(const toml::table& doc, Runbook& book, Reader& r) {
 
 // --- [rollback] ------------------------------------------------------------------------
 
+// A rollback moves traffic to the stable version. weight = 100 is the opposite: an error.
+// 0 < N < 100 may be a deliberate drain (50 then 0, to spare a cold stable fleet), so it is
+// a warning, but it names the stages it would move toward the canary from.
+void check_rollback_direction(const Runbook& book, Reader& r) {
+  for (const auto& step : book.rollback.steps) {
+    const auto* w = std::get_if<WeightStep>(&step.action);
+    if (!w || w->canary == 0) continue;
+    const std::string head = "rollback step sets weight " + std::to_string(w->canary);
+    if (w->canary == 100) {
+      r.error(step.pos, head +
+                            ": all traffic to the new version is the opposite of a rollback "
+                            "(write weight = 0)");
+      continue;
+    }
+    std::vector<std::string> below;
+    for (const auto& s : book.stages)
+      if (s.weight < w->canary)
+        below.push_back("stage '" + s.name + "' (" + std::to_string(s.weight) + "%)");
+    if (!below.empty())
+      r.warning(step.pos, head + ": rolling back from " + Reader::join(below) +
+                              " it moves traffic toward the new version (a rollback ends at "
+                              "weight = 0)");
+  }
+}
+
 void parse_rollback(const toml::table& doc, Runbook& book, Reader& r) {
   book.rollback.steps = {Step{WeightStep{0}, std::nullopt, Pos{}}};
   const toml::node* n = doc.get("rollback");
@@ -636,6 +675,7 @@ void parse_rollback(const toml::table& doc, Runbook& book, Reader& r) {
       r.warning(Reader::pos(*t->get("steps")),
                 "rollback has no steps: a breach would leave traffic where it is");
     book.rollback.steps = parse_steps(*steps, StepContext{&book, "[rollback] steps"}, r);
+    check_rollback_direction(book, r);
     Duration sum{0};
     for (const auto& s : book.rollback.steps)
       if (s.budget) sum += *s.budget;

@@ -1,5 +1,5 @@
-// Internal to lib/runbook: typed reads from toml++ nodes that turn every problem into a
-// Diagnostic with the node's line and column, so one pass reports all of a file's errors.
+// Typed reads from toml++ nodes that turn every problem into a Diagnostic with the node's
+// line and column, so one pass reports all of a file's errors (runbooks and scenarios).
 #pragma once
 
 #include <cstdint>

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/suggest.hpp"
+#include "core/template.hpp"
 #include "runbook/parse.hpp"
 
 namespace rollout::runbook {
@@ -24,7 +25,48 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
 
-std::optional<Action> parse_kill(const toml::node& n, Reader& r) {
+// A kill pattern matches anywhere in every process's command line: " " matched every
+// process with an argument. A pattern needs kShortestKillPattern characters besides blanks;
+// a name or pidfile must not be blank. Templates of [vars] are checked as they expand.
+constexpr std::size_t kShortestKillPattern = 4;
+
+bool blank(const std::string& s) {
+  return s.find_first_not_of(" \t\r\n") == std::string::npos;
+}
+
+void check_kill_target(const toml::table& t, const Runbook& book, Reader& r) {
+  const Expander vars_only(
+      book.vars, [](const std::string&) -> std::optional<std::string> { return std::nullopt; });
+  for (const char* key : {"pidfile", "name", "pattern"}) {
+    const toml::node* n = t.get(key);
+    if (!n || !n->is_string()) continue;
+    std::string v = n->as_string()->get();
+    if (v.find("${") != std::string::npos) {
+      auto e = vars_only.expand(v);
+      if (!e) continue;  // ${env.X} and friends: known only at run time
+      v = *e;
+    }
+    const std::string shown = "'" + std::string(key) + "' = \"" + v + "\"";
+    if (v.empty())
+      r.error(Reader::pos(*n), "'" + std::string(key) + "' is empty: a kill step needs a target");
+    else if (blank(v))
+      r.error(Reader::pos(*n),
+              std::string_view(key) == "pattern"
+                  ? shown + " is blank: it would match every process with an argument"
+                  : "'" + std::string(key) + "' is blank: a kill step needs a target");
+    else if (std::string_view(key) == "pattern") {
+      std::size_t chars = 0;
+      for (char c : v) chars += c != ' ' && c != '\t';
+      if (chars < kShortestKillPattern)
+        r.error(Reader::pos(*n), shown + " is shorter than " +
+                                     std::to_string(kShortestKillPattern) +
+                                     " characters (blanks aside): it would match processes "
+                                     "it was not meant for");
+    }
+  }
+}
+
+std::optional<Action> parse_kill(const toml::node& n, const Runbook& book, Reader& r) {
   const toml::table* t = n.as_table();
   if (!t) {
     r.error(Reader::pos(n),
@@ -37,6 +79,7 @@ std::optional<Action> parse_kill(const toml::node& n, Reader& r) {
   if (auto v = r.string(*t, "pidfile")) k.pidfile = *v, ++targets;
   if (auto v = r.string(*t, "name")) k.name = *v, ++targets;
   if (auto v = r.string(*t, "pattern")) k.pattern = *v, ++targets;
+  check_kill_target(*t, book, r);
   if (targets != 1)
     r.error(Reader::pos(*t),
             "a kill step names its target with exactly one of pidfile, name "
@@ -157,7 +200,7 @@ std::optional<Action> parse_kind(const std::string& kind, const toml::table& t,
     }
     return run;
   }
-  if (kind == "kill") return parse_kill(n, r);
+  if (kind == "kill") return parse_kill(n, book, r);
   if (kind == "http") return parse_http(n, r);
   if (kind == "pause") {
     PauseStep p;

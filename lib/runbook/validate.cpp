@@ -8,6 +8,9 @@ namespace rollout::runbook {
 
 namespace {
 
+// Secrets shorter than this match ordinary text when they are redacted.
+constexpr std::size_t kShortSecret = 4;
+
 const std::vector<std::string> kNamespaces = {"vars", "env", "rollout", "stage", "weight", "event"};
 
 const std::map<std::string, std::vector<std::string>> kRuntime = {
@@ -59,7 +62,18 @@ void check_template(const TemplateUse& use, const Runbook& book, Reader& r,
         r.error(p, "${vars." + name + "} is not defined in [vars]" +
                        did_you_mean(name, keys_of(book.vars)));
     } else if (ns == "env") {
-      if (!options.env || !options.env(name)) {
+      const auto value = options.env ? options.env(name) : std::nullopt;
+      if (value && value->size() < kShortSecret) {
+        // Every ${env.X} value is a secret, redacted wherever rollout prints or stores text:
+        // a value this short is also ordinary text ("42", "on"), which would be hidden too.
+        r.warning(p, "${env." + name + "} is " + std::to_string(value->size()) +
+                         " characters long: as a secret it is redacted everywhere, and a value "
+                         "shorter than " +
+                         std::to_string(kShortSecret) +
+                         " characters also hides ordinary text (put a value that is no secret "
+                         "in [vars])");
+      }
+      if (!value) {
         if (options.require_env)
           r.error(p, "${env." + name + "} is not set in the environment");
         else

@@ -83,3 +83,98 @@ TEST_CASE("hostile files are refused before parsing, located, with the limit nam
     CHECK_FALSE(find(l, "parts"));
   }
 }
+
+namespace {
+std::string with_rollback(const std::string& steps) {
+  return kBase + "\n[rollback]\nsteps = [ " + steps + " ]\n";  // steps on line 40
+}
+}  // namespace
+
+TEST_CASE("a rollback step moving traffic toward the canary is refused or warned, located") {
+  SUBCASE("weight = 100 is an error: it is the opposite of a rollback") {
+    auto l = with_rollback("{ weight = 100 }");
+    auto r = load(l);
+    auto* d = find(r, "rollback step sets weight 100");
+    REQUIRE(d);
+    CHECK(d->severity == Diagnostic::Severity::error);
+    CHECK(d->pos.line == 40);
+    CHECK(d->pos.col == 11);
+  }
+  SUBCASE("0 < N < 100 is a warning naming the stage it would move toward the canary from") {
+    auto r = load(with_rollback("{ weight = 50 }, { weight = 0 }"));
+    INFO(dump(r));
+    CHECK(r.ok());
+    auto* d = find(r, "rollback step sets weight 50");
+    REQUIRE(d);
+    CHECK(d->severity == Diagnostic::Severity::warning);
+    CHECK(d->message.find("stage 'canary' (5%)") != std::string::npos);
+  }
+  SUBCASE("weight = 0 is what a rollback does") {
+    auto r = load(with_rollback("{ weight = 0 }"));
+    CHECK(r.diagnostics.empty());
+  }
+}
+
+TEST_CASE("an interval below what the engine honours (100ms) is an error") {
+  auto l = load(edit("hold = \"1h\"", "hold = \"1h\"\ninterval = \"1ms\""));
+  auto* d = find(l, "'interval' = \"1ms\" is shorter than 100ms");
+  REQUIRE(d);
+  CHECK(d->pos.line == 32);
+  CHECK(load(edit("hold = \"1h\"", "hold = \"1h\"\ninterval = \"100ms\"")).ok());
+  auto h = load(edit("urls = [\"http://127.0.0.1:8082/health\"]",
+                     "urls = [\"http://127.0.0.1:8082/health\"]\ninterval = \"10ms\""));
+  CHECK(find(h, "'interval' = \"10ms\" is shorter than 100ms"));
+}
+
+TEST_CASE("rollout names that are unsafe as a directory name or collide with a dry run") {
+  auto dry = load(edit("name = \"svc\"", "name = \"svc.dry-run\""));
+  auto* d = find(dry, "ends in '.dry-run'");
+  REQUIRE(d);
+  CHECK(d->pos.line == 2);
+  CHECK(d->pos.col == 8);
+  CHECK(find(load(edit("name = \"svc\"", "name = \"a/b\"")), "must be letters"));
+  CHECK(find(load(edit("name = \"svc\"", "name = \"..\"")), "must be letters"));
+  CHECK(load(edit("name = \"svc\"", "name = \"svc.dry-runner\"")).ok());
+}
+
+TEST_CASE("kill steps: a pattern of a few characters or blanks, a blank name, are refused") {
+  auto l =
+      load(with_rollback("{ kill = { pattern = \" \" } }, { kill = { pattern = \"app\" } }, "
+                         "{ kill = { name = \"  \" } }, { kill = { pidfile = \"\" } }"));
+  INFO(dump(l));
+  CHECK_FALSE(l.ok());
+  auto* blank = find(l, "'pattern' = \" \" is blank");
+  REQUIRE(blank);
+  CHECK(blank->pos.line == 40);
+  CHECK(blank->pos.col == 32);
+  CHECK(find(l, "'pattern' = \"app\" is shorter than 4 characters"));
+  CHECK(find(l, "'name' is blank"));
+  CHECK(find(l, "'pidfile' is empty"));
+  CHECK(errors(l) == 4);
+  CHECK(load(with_rollback(
+                 "{ kill = { pattern = \"my-app --serve\" } }, { kill = { name = \"sh\" } }"))
+            .ok());
+  // A pattern made of [vars] is checked as it expands.
+  auto v = load(edit("[router]", "[vars]\np = \" \"\n\n[router]") +
+                "\n[rollback]\nsteps = [ { kill = { pattern = \"${vars.p}\" } } ]\n");
+  CHECK(find(v, "is blank"));
+}
+
+TEST_CASE("a secret so short that redacting it would hit ordinary text is warned about") {
+  auto env = [](const std::string& name) -> std::optional<std::string> {
+    if (name == "PIN") return std::string("42");
+    if (name == "TOKEN") return std::string("s3cr3t-t0ken");
+    return std::nullopt;
+  };
+  auto l = load(edit("url = \"http://127.0.0.1:9090\"",
+                     "url = \"http://127.0.0.1:9090/${env.PIN}/${env.TOKEN}\""),
+                env);
+  INFO(dump(l));
+  CHECK(l.ok());
+  auto* d = find(l, "${env.PIN} is 2 characters long");
+  REQUIRE(d);
+  CHECK(d->severity == Diagnostic::Severity::warning);
+  CHECK(d->pos.line == 13);
+  CHECK(d->pos.col == 30);
+  CHECK_FALSE(find(l, "${env.TOKEN} is"));
+}
