@@ -1,6 +1,7 @@
 // Killing processes for `kill` steps: match by pidfile, exact name or command-line
 // substring, signal, wait the grace, SIGKILL what is left, wait until gone. Never
-// rollout itself, its ancestors (its parent, the shell or CI job that started it) or pid 1.
+// rollout itself, its ancestors (its parent, the shell or CI job that started it) or pid 1,
+// and nothing at all when more processes match than the step allows (max_processes).
 #include <dirent.h>
 #include <unistd.h>
 
@@ -14,6 +15,7 @@
 #include <sstream>
 #include <thread>
 
+#include "core/printable.hpp"
 #include "providers/process.hpp"
 
 namespace rollout::providers {
@@ -185,6 +187,26 @@ Result<KillOutcome> RealProcessControl::kill(const runbook::KillStep& step) {
                              : proc_cmdline(pid).find(step.pattern) != std::string::npos)
         candidates.push_back(pid);
     }
+  }
+
+  // A pattern too broad (" " matches every process with an argument) is refused before
+  // anything is signalled: the limit counts live processes, not stale pids.
+  std::erase_if(candidates, [&](int pid) {
+    if (keep.contains(pid)) return false;  // reported below, never signalled
+    const auto st = proc_stat(pid);
+    return !st || st->state == 'Z';
+  });
+  if (static_cast<long>(candidates.size()) > std::max(1, step.max_processes)) {
+    std::string list;
+    constexpr std::size_t kListed = 10;
+    for (std::size_t i = 0; i < candidates.size() && i < kListed; ++i)
+      list += (i ? "; " : "") + std::to_string(candidates[i]) + " " +
+              excerpt(proc_cmdline(candidates[i]), 80);
+    if (candidates.size() > kListed)
+      list += "; and " + std::to_string(candidates.size() - kListed) + " more";
+    return make_error("kill refused: " + std::to_string(candidates.size()) + " processes match " +
+                      what + " (more than max_processes = " + std::to_string(step.max_processes) +
+                      "), none signalled: " + list);
   }
 
   std::vector<Target> targets;

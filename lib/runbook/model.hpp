@@ -130,7 +130,8 @@ struct KillStep {
   std::string name;     // exact process name (comm)
   std::string pattern;  // matched against the full command line
   std::string signal = "TERM";
-  Duration grace = 10s;  // then SIGKILL
+  Duration grace = 10s;   // then SIGKILL
+  int max_processes = 5;  // more matches than this: nothing is signalled, the step fails
 };
 struct HttpStep {
   std::string url;

@@ -73,7 +73,8 @@ std::optional<Action> parse_kill(const toml::node& n, const Runbook& book, Reade
             "'kill' must be a table like { name = \"my_server\" }, got " + Reader::type_name(n));
     return std::nullopt;
   }
-  r.known_keys(*t, {"pidfile", "name", "pattern", "signal", "grace"}, "a kill step");
+  r.known_keys(*t, {"pidfile", "name", "pattern", "signal", "grace", "max_processes"},
+               "a kill step");
   KillStep k;
   int targets = 0;
   if (auto v = r.string(*t, "pidfile")) k.pidfile = *v, ++targets;
@@ -96,6 +97,7 @@ std::optional<Action> parse_kill(const toml::node& n, const Runbook& book, Reade
     }
   }
   if (auto d = r.duration(*t, "grace")) k.grace = *d;
+  if (auto m = r.integer(*t, "max_processes", 1, 100000)) k.max_processes = static_cast<int>(*m);
   return k;
 }
 

@@ -261,3 +261,42 @@ TEST_CASE("run: secrets are redacted before the output is cut, whatever their le
   CHECK(r->output.find(" *** end") != std::string::npos);
   CHECK(r->output.rfind(std::string(4090, 'a'), 0) == 0);  // the head is still there
 }
+
+TEST_CASE("kill: a step that would signal more than max_processes signals none and names them") {
+  TempDir dir;
+  RealProcessControl pc;
+  const std::string marker = "rollout-many-" + std::to_string(::getpid());
+  const std::string secret = "Hb5Jc7Kd9Lf1";
+  secrets().add(secret);
+  std::vector<std::unique_ptr<Background>> procs;
+  for (int i = 0; i < 3; ++i)
+    procs.push_back(std::make_unique<Background>(
+        std::vector<std::string>{"sh", "-c", "sleep 60; : " + marker + " " + secret}, dir / "log"));
+  REQUIRE(testsupport::wait_until(
+      [&] {
+        for (auto& p : procs)
+          if (!alive(p->pid())) return false;
+        return true;
+      },
+      5s));
+  runbook::KillStep k;
+  k.pattern = marker;
+  k.max_processes = 2;
+  auto refused = pc.kill(k);
+  REQUIRE_FALSE(refused.ok());
+  const std::string& msg = refused.error().message;
+  CAPTURE(msg);
+  CHECK(msg.find("3 processes") != std::string::npos);
+  CHECK(msg.find("max_processes = 2") != std::string::npos);
+  for (auto& p : procs) {
+    CHECK(alive(p->pid()));  // nothing was signalled
+    CHECK(msg.find(std::to_string(p->pid()) + " sh -c sleep 60; : " + marker) != std::string::npos);
+  }
+  CHECK(msg.find(secret) == std::string::npos);
+
+  k.max_processes = 3;
+  auto r = pc.kill(k);
+  REQUIRE(r.ok());
+  CHECK(r->matched.size() == 3);
+  for (auto& p : procs) CHECK_FALSE(alive(p->pid()));
+}
