@@ -284,7 +284,8 @@ int drive(const GlobalOptions& g, const DriveRequest& req) {
   state::install_signal_handlers();
   // A second Ctrl-C also stops a command in flight (the rollback is left as it stands).
   state::on_repeated_interrupt(&providers::request_hard_stop);
-  state::FileControlChannel control(state::control_dir(dir), is_interactive);
+  state::FileControlChannel control(state::control_dir(dir), is_interactive,
+                                    attempt.lock->holder().run);  // drops other runs' requests
   if (auto r = state::ensure_private_dir(state::control_dir(dir)); !r) {
     print_error(r.error().message);
     return to_int(ExitCode::usage);
@@ -338,8 +339,64 @@ int drive(const GlobalOptions& g, const DriveRequest& req) {
   return to_int(code);
 }
 
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// How long an abort waits for the runner to take its request, and, once taken, the margin
+// over the runbook's rollback budget it waits for the outcome (documented in rollout(1)).
+constexpr auto kTakeWithin = std::chrono::seconds(10);
+constexpr auto kOutcomeMargin = std::chrono::seconds(30);
+
+engine::Position position_of(const std::string& dir) {
+  state::FileStateStore store(dir, false);
+  auto lines = store.journal();
+  if (!lines) return {};
+  return engine::replay(engine::events_from_journal(*lines));
+}
+
+// The rollback budget of the runbook as started (what the runner has to finish in).
+Duration rollback_budget(const std::string& dir) {
+  runbook::LoadOptions lo;
+  lo.require_env = false;
+  auto loaded = runbook::load_runbook((fs::path(dir) / "runbook.toml").string(), lo);
+  if (!loaded.ok()) return std::chrono::minutes(5);
+  return loaded.runbook->rollback.budget;
+}
+
+// Waits until the run `run` no longer holds the lock, then exits with the outcome it
+// journaled. Bounded by `bound`: past it, exit 6 (the rollback did not end in its budget).
+int wait_for_outcome(const std::string& dir, const std::string& name, const std::string& run,
+                     std::chrono::milliseconds bound) {
+  const auto until = Clock::now() + bound;
+  while (Clock::now() < until) {
+    auto holder = state::lock_holder(dir);
+    if (!holder || holder->run != run) {
+      const auto pos = position_of(dir);
+      if (pos.final()) {
+        say(stderr, fmt::format("rollout {}: {} (exit {})\n", name, pos.outcome, pos.exit_code));
+        return pos.exit_code;
+      }
+      print_error(fmt::format(
+          "the runner of {} ended without recording an outcome: `rollout status {}` says where "
+          "it stands, `rollout abort {}` rolls back",
+          name, name, name));
+      return to_int(ExitCode::rollback_failed);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  print_error(fmt::format(
+      "{} has no outcome after {}s (its rollback budget and a margin): the runner is still at "
+      "it; `rollout status {} --watch` shows where",
+      name, std::chrono::duration_cast<std::chrono::seconds>(bound).count(), name));
+  return to_int(ExitCode::rollback_failed);
+}
+
+}  // namespace
+
 int request_or_run(const GlobalOptions& g, const std::string& name_arg, ControlRequest request) {
-  const char* verb = request.kind == ControlRequest::Kind::advance ? "advance" : "abort";
+  const bool is_abort = request.kind == ControlRequest::Kind::abort;
+  const char* verb = is_abort ? "abort" : "advance";
   auto name = state::pick_rollout(g.state_dir, name_arg);
   if (!name) {
     print_error(name.error().message);
@@ -350,25 +407,66 @@ int request_or_run(const GlobalOptions& g, const std::string& name_arg, ControlR
     print_error(fmt::format("no rollout named '{}' in {}", *name, g.state_dir));
     return to_int(ExitCode::usage);
   }
+  if (auto r = state::check_rollout_files(dir); !r) {
+    print_error(r.error().message);
+    return to_int(ExitCode::usage);
+  }
   if (auto holder = state::lock_holder(dir)) {
-    auto path = state::write_request(state::control_dir(dir), request);
+    if (holder->run.empty()) {
+      print_error(
+          fmt::format("{} is locked by {}, but its lock record names no run: the request "
+                      "cannot be addressed to it",
+                      *name, holder->describe()));
+      return to_int(ExitCode::locked);
+    }
+    const auto bound = std::chrono::duration_cast<std::chrono::milliseconds>(rollback_budget(dir) +
+                                                                             kOutcomeMargin);
+    if (is_abort) {
+      const auto pos = position_of(dir);
+      if (pos.phase == engine::Phase::rollback && !pos.final()) {
+        say(stderr,
+            fmt::format("{} is already rolling back ({}); waiting for its outcome (up to "
+                        "{}s)\n",
+                        *name,
+                        pos.rollback_reason.empty() ? pos.rollback_trigger : pos.rollback_reason,
+                        bound.count() / 1000));
+        return wait_for_outcome(dir, *name, holder->run, bound);
+      }
+    }
+    auto path = state::write_request(state::control_dir(dir), request, holder->run);
     if (!path) {
       print_error(path.error().message);
       return to_int(ExitCode::usage);
     }
-    char host[256] = {0};
-    ::gethostname(host, sizeof host - 1);
-    if (holder->pid > 0 && holder->host == host) ::kill(holder->pid, SIGUSR1);
-    // The runner takes requests within a second; say whether it did.
-    for (int i = 0; i < 20 && fs::exists(*path); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    if (fs::exists(*path)) {
-      fmt::print(stderr, "{} request recorded for {} ({}); it has not been taken yet\n", verb,
-                 *name, holder->describe());
-    } else if (!g.quiet) {
-      fmt::print(stderr, "{} request taken by the runner ({})\n", verb, holder->describe());
+    // Only the pid the kernel says holds the lock is woken, never one a file names.
+    if (holder->pid > 0) ::kill(holder->pid, SIGUSR1);
+    const auto until = Clock::now() + kTakeWithin;
+    while (fs::exists(*path) && Clock::now() < until)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::error_code ec;
+    if (fs::exists(state::discarded_path(*path))) {
+      fs::remove(state::discarded_path(*path), ec);
+      print_error(
+          fmt::format("the runner discarded the {} request: {} holds {} for another run "
+                      "now",
+                      verb, holder->describe(), *name));
+      return to_int(ExitCode::locked);
     }
-    return to_int(ExitCode::ok);
+    if (fs::remove(*path, ec)) {
+      print_error(fmt::format("{} request not taken within {}s by {}: withdrawn", verb,
+                              kTakeWithin.count(), holder->describe()));
+      return to_int(ExitCode::locked);
+    }
+    if (!is_abort) {
+      if (!g.quiet)
+        say(stderr, fmt::format("advance request taken by the runner ({})\n", holder->describe()));
+      return to_int(ExitCode::ok);
+    }
+    if (!g.quiet)
+      say(stderr, fmt::format("abort request taken by the runner ({}); waiting for the rollback "
+                              "(up to {}s)\n",
+                              holder->describe(), bound.count() / 1000));
+    return wait_for_outcome(dir, *name, holder->run, bound);
   }
   DriveRequest d;
   d.mode = DriveRequest::Mode::resume;

@@ -30,7 +30,7 @@ Result<void> FileStateStore::append(const nlohmann::json& record, bool sync) {
   std::lock_guard lock(mu_);
   if (fd_ < 0) {
     const std::string path = (fs::path(dir_) / "journal.jsonl").string();
-    fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd_ < 0) return make_error(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
   }
   // One write per line: O_APPEND keeps a line whole even if status reads concurrently.

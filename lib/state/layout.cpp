@@ -24,6 +24,23 @@ std::string control_dir(const std::string& dir) {
   return (fs::path(dir) / "control").string();
 }
 
+namespace {
+
+// Another user's file, or one others may write, may say anything: rollout refuses it.
+Result<void> check_owner(const std::string& path, const struct stat& st) {
+  if (st.st_uid != ::geteuid())
+    return make_error(fmt::format("{} is owned by uid {}, not by this user (uid {}): refusing it",
+                                  path, st.st_uid, ::geteuid()));
+  if ((st.st_mode & 022) != 0)
+    return make_error(
+        fmt::format("{} is writable by group or others (mode {:04o}): refusing it; "
+                    "`chmod go-w {}` if it is yours",
+                    path, st.st_mode & 07777, path));
+  return {};
+}
+
+}  // namespace
+
 Result<void> ensure_private_dir(const std::string& path) {
   std::error_code ec;
   fs::path p(path);
@@ -37,8 +54,30 @@ Result<void> ensure_private_dir(const std::string& path) {
   }
   if (!fs::is_directory(p, ec)) return make_error(path + " is not a directory");
   struct stat st {};
-  if (::stat(path.c_str(), &st) == 0 && st.st_uid == ::geteuid() && (st.st_mode & 077) != 0)
-    ::chmod(path.c_str(), 0700);
+  if (::stat(path.c_str(), &st) != 0)
+    return make_error(fmt::format("cannot read {}: {}", path, std::strerror(errno)));
+  if (auto r = check_owner(path, st); !r) return r;
+  if ((st.st_mode & 077) != 0) ::chmod(path.c_str(), 0700);
+  return {};
+}
+
+Result<void> check_private(const std::string& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return {};
+    return make_error(fmt::format("cannot read {}: {}", path, std::strerror(errno)));
+  }
+  if (S_ISLNK(st.st_mode))
+    return make_error(fmt::format("{} is a symbolic link: refusing to use it", path));
+  return check_owner(path, st);
+}
+
+Result<void> check_rollout_files(const std::string& dir) {
+  if (auto r = check_private(dir); !r) return r;
+  for (const char* name :
+       {"lock", "journal.jsonl", "state.json", "runbook.toml", "scenario.toml", "control"}) {
+    if (auto r = check_private((fs::path(dir) / name).string()); !r) return r;
+  }
   return {};
 }
 
@@ -78,7 +117,7 @@ Result<std::string> pick_rollout(const std::string& state_dir, const std::string
 
 Result<void> write_file_atomic(const std::string& path, const std::string& content, bool sync) {
   const std::string tmp = fmt::format("{}.tmp.{}", path, ::getpid());
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) return make_error(fmt::format("cannot write {}: {}", tmp, std::strerror(errno)));
   std::size_t done = 0;
   while (done < content.size()) {
