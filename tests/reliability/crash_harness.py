@@ -468,7 +468,9 @@ def main():
     ap.add_argument("--rollout", default=os.environ.get("ROLLOUT", "build/cli/rollout"))
     ap.add_argument("--kills", type=int, default=30)
     ap.add_argument("--haproxy", action="store_true",
-                    help="then 60 more kills (a fifth of --kills, at least 10) on real HAProxy")
+                    help="then --haproxy-kills more on the real HAProxy of tests/stack/")
+    ap.add_argument("--haproxy-kills", type=int, default=None,
+                    help="default: a fifth of --kills, at least 10")
     ap.add_argument("--seed", type=int, default=None)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--keep", default=None, help="directory for failing cases (default: print)")
@@ -487,7 +489,7 @@ def main():
         if args.haproxy:
             h.start_stack()
             # One HAProxy backend: its cases one at a time.
-            h.run_cases("haproxy", max(10, args.kills // 5), 1, rng)
+            h.run_cases("haproxy", args.haproxy_kills or max(10, args.kills // 5), 1, rng)
             print(f"haproxy router: {h.survived - exec_survived}/{h.kills - exec_kills} kills "
                   f"survived", flush=True)
     finally:
