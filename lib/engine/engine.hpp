@@ -90,6 +90,10 @@ class Engine {
                  const runbook::Stage& stage);
   Flow hold(const runbook::Stage& stage, std::int64_t remaining_ms);
   Flow wait_for_operator(const runbook::Stage& stage, const std::string& reason);
+  Flow act_on_breach(const runbook::Stage& stage, const std::string& why);
+  Flow extension_over(const runbook::Stage& stage, const std::vector<GateTracker>& trackers,
+                      bool asked, Duration max_extend);
+  void report_not_passing(const runbook::Stage& stage, const std::vector<GateTracker>& trackers);
   Flow set_stage_weight(const runbook::Stage& stage);
 
   // Steps (step_exec.cpp).

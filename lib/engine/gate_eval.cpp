@@ -85,6 +85,7 @@ void GateTracker::record(Outcome outcome, Duration now, const runbook::Gate& gat
     case Outcome::pass:
       fails_ = inconclusives_ = errors_ = 0;
       failing_since_.reset();
+      episode_ = false;
       break;
     case Outcome::fail:
       inconclusives_ = errors_ = 0;
@@ -103,7 +104,7 @@ void GateTracker::record(Outcome outcome, Duration now, const runbook::Gate& gat
 }
 
 std::optional<GateTracker::Breach> GateTracker::breached(const runbook::Stage& stage) const {
-  if (!latest_) return std::nullopt;
+  if (!latest_ || episode_) return std::nullopt;
   if (*latest_ == Outcome::fail && fails_ >= std::max(1, stage.failure_limit))
     return Breach{"failure", stage.failure_limit};
   if (*latest_ == Outcome::inconclusive && inconclusives_ >= std::max(1, stage.inconclusive_limit))
@@ -111,11 +112,6 @@ std::optional<GateTracker::Breach> GateTracker::breached(const runbook::Stage& s
   if (*latest_ == Outcome::error && errors_ >= std::max(1, stage.error_limit))
     return Breach{"error", stage.error_limit};
   return std::nullopt;
-}
-
-void GateTracker::reset_counters() {
-  fails_ = inconclusives_ = errors_ = 0;
-  failing_since_.reset();
 }
 
 }  // namespace rollout::engine

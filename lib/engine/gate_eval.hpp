@@ -29,6 +29,7 @@ const char* op_symbol(runbook::CompareOp op);
 // resets the inconclusive and error counters; inconclusive and error reset each other but
 // not the fail counter (not knowing is not passing). With a `for` window a fail counts
 // only once the gate has been failing (uninterrupted by a pass) for that long.
+// A breach that only notifies opens an episode: no further breach until a pass ends it.
 class GateTracker {
  public:
   struct Breach {
@@ -36,9 +37,10 @@ class GateTracker {
     int limit = 0;
   };
   void record(Outcome outcome, Duration now, const runbook::Gate& gate);
-  // Which limit, if any, the latest record reached.
+  // Which limit, if any, the latest record reached (none while an episode is open).
   std::optional<Breach> breached(const runbook::Stage& stage) const;
-  void reset_counters();  // after a breach that only notifies
+  void notified() { episode_ = true; }  // after a breach that only notifies
+  bool in_episode() const { return episode_; }
   int fails() const { return fails_; }
   int inconclusives() const { return inconclusives_; }
   int errors() const { return errors_; }
@@ -50,6 +52,7 @@ class GateTracker {
   int errors_ = 0;
   std::optional<Duration> failing_since_;
   std::optional<Outcome> latest_;
+  bool episode_ = false;
 };
 
 }  // namespace rollout::engine

@@ -1,6 +1,8 @@
 // The hold: measure every gate each interval (concurrently), count outcomes, act on a
 // breach, and promote only when the hold is over and every gate's latest outcome is pass
-// (and, for a manual stage, someone approved).
+// (and, for a manual stage, someone approved). Every wait here is bounded: the hold, then
+// at most max_extend for gates not passing, then on_breach acts; a notify breach tells
+// once per episode and never extends the hold. Only a person is waited for without limit.
 #include <algorithm>
 #include <cmath>
 #include <future>
@@ -101,14 +103,25 @@ Engine::Flow Engine::hold(const runbook::Stage& stage, std::int64_t remaining_ms
   Duration next = std::min(t0 + interval, end);
   bool asked = false;
   std::optional<Duration> approval_deadline;
+  // Gates of a notify stage never hold it up: they need only have been measured. Other
+  // gates not passing when the hold is over get max_extend to pass, then on_breach acts.
+  const bool notify_only = stage.on_breach == runbook::OnBreach::notify;
+  const Duration max_extend = runbook::max_extend_of(stage);
+  std::optional<Duration> extend_until;
+  bool reported = false;
 
   for (;;) {
     const Duration now = clock.now();
     const bool time_up = now >= end;
-    const bool all_pass = std::all_of(trackers.begin(), trackers.end(), [](const GateTracker& t) {
-      return t.latest() == Outcome::pass;
+    const bool all_pass = std::all_of(trackers.begin(), trackers.end(), [&](const GateTracker& t) {
+      return notify_only ? t.latest().has_value() : t.latest() == Outcome::pass;
     });
     if (time_up && all_pass) {
+      extend_until.reset();
+      if (notify_only && !reported) {
+        reported = true;
+        report_not_passing(stage, trackers);
+      }
       if (stage.advance == runbook::AdvanceMode::automatic) return std::nullopt;
       if (!asked) {
         asked = true;
@@ -136,11 +149,15 @@ Engine::Flow Engine::hold(const runbook::Stage& stage, std::int64_t remaining_ms
         if (stage.on_timeout == runbook::OnTimeout::rollback) return Stop{rollback("timeout", why)};
         return Stop{pause_exit(why, stage.name)};
       }
+    } else if (time_up && !notify_only) {
+      if (!extend_until) extend_until = now + max_extend;
+      if (now >= *extend_until) return extension_over(stage, trackers, asked, max_extend);
     }
-    // Sleep until the next thing that can happen: a measurement, the end of the hold,
-    // the approval deadline, or a request.
+    // Sleep until the next thing that can happen: a measurement, the end of the hold or
+    // of its extension, the approval deadline, or a request.
     Duration deadline = stage.gates.empty() ? (time_up ? now + Duration(3'600'000) : end) : next;
     if (!time_up) deadline = std::min(deadline, end);
+    if (extend_until) deadline = std::min(deadline, *extend_until);
     if (approval_deadline) deadline = std::min(deadline, *approval_deadline);
     if (auto req = wait_until(deadline, true)) {
       if (req->kind == ControlRequest::Kind::advance) {
@@ -208,18 +225,56 @@ Engine::Flow Engine::hold(const runbook::Stage& stage, std::int64_t remaining_ms
             {"counter", b->counter},
             {"limit", b->limit},
             {"action", breach_action(stage.on_breach)}});
-      switch (stage.on_breach) {
-        case runbook::OnBreach::rollback:
-          return Stop{rollback("breach", why)};
-        case runbook::OnBreach::pause:
-          if (!opts_.interactive || opts_.auto_approve) return Stop{pause_exit(why, stage.name)};
-          return wait_for_operator(stage, why);
-        case runbook::OnBreach::notify:
-          trackers[k].reset_counters();
-          break;
+      if (stage.on_breach == runbook::OnBreach::notify) {
+        trackers[k].notified();  // once per episode: the next breach needs a pass first
+        continue;
       }
+      return act_on_breach(stage, why);
     }
     while (next <= clock.now()) next += interval;
+  }
+}
+
+Engine::Flow Engine::act_on_breach(const runbook::Stage& stage, const std::string& why) {
+  if (stage.on_breach == runbook::OnBreach::rollback) return Stop{rollback("breach", why)};
+  if (!opts_.interactive || opts_.auto_approve) return Stop{pause_exit(why, stage.name)};
+  return wait_for_operator(stage, why);
+}
+
+// max_extend is over and an acting gate is still not passing: a breach, named after the
+// first such gate.
+Engine::Flow Engine::extension_over(const runbook::Stage& stage,
+                                    const std::vector<GateTracker>& trackers, bool asked,
+                                    Duration max_extend) {
+  std::size_t k = 0;
+  while (k + 1 < trackers.size() && trackers[k].latest() == Outcome::pass) ++k;
+  const runbook::Gate& gate = stage.gates[k];
+  const auto latest = trackers[k].latest();
+  const std::string why =
+      fmt::format("gate '{}' not passing {} after {} (max_extend; latest: {})", gate.text,
+                  format_duration(max_extend), asked ? "it stopped passing" : "the hold ended",
+                  latest ? to_string(*latest) : "not measured");
+  emit(EventType::breach, stage.name, why,
+       {{"gate", gate.text},
+        {"counter", "max_extend"},
+        {"limit", (max_extend.count() + 999) / 1000},  // whole seconds, shown like a count
+        {"max_extend_ms", max_extend.count()},
+        {"action", breach_action(stage.on_breach)}});
+  return act_on_breach(stage, why);
+}
+
+// A notify stage promotes at the end of its hold whatever its gates say: say which are
+// not passing, so that promotion is never silent.
+void Engine::report_not_passing(const runbook::Stage& stage,
+                                const std::vector<GateTracker>& trackers) {
+  for (std::size_t k = 0; k < trackers.size(); ++k) {
+    const auto latest = trackers[k].latest();
+    if (latest == Outcome::pass) continue;
+    const std::string message = fmt::format(
+        "gate '{}' not passing at the end of the hold (latest: {}); on_breach = notify: the "
+        "stage promotes",
+        stage.gates[k].text, latest ? to_string(*latest) : "not measured");
+    emit(EventType::warning, stage.name, message, {{"message", message}});
   }
 }
 

@@ -1,5 +1,8 @@
-// Names of the runbook's enums as the runbook spells them, for messages and JSON.
+// Names of the runbook's enums as the runbook spells them, and the bounds derived from a stage.
 #include "runbook/model.hpp"
+
+#include <algorithm>
+
 #include "core/overloaded.hpp"
 
 namespace rollout::runbook {
@@ -112,6 +115,16 @@ const char* step_kind(const Action& action) {
           [](const PauseStep&) { return "pause"; },
       },
       action);
+}
+
+Duration max_extend_of(const Stage& stage) {
+  if (stage.max_extend) return *stage.max_extend;
+  const Duration interval = std::max(stage.interval, Duration(100));
+  const int limit = std::max({1, stage.failure_limit, stage.inconclusive_limit, stage.error_limit});
+  Duration longest_for{0};
+  for (const auto& g : stage.gates)
+    if (g.sustain) longest_for = std::max(longest_for, *g.sustain);
+  return interval * limit + longest_for;
 }
 
 }  // namespace rollout::runbook

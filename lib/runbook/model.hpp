@@ -170,6 +170,9 @@ struct Stage {
   AdvanceMode advance = AdvanceMode::automatic;
   std::optional<Duration> approval_timeout;  // manual advance
   OnTimeout on_timeout = OnTimeout::pause;
+  // How long a hold whose gates are not all passing at its end may wait for them, before
+  // on_breach acts; nullopt: max_extend_of's default.
+  std::optional<Duration> max_extend;
   std::vector<Step> before;
   std::vector<Step> after;
   Pos pos;
@@ -214,5 +217,10 @@ const char* to_string(AdvanceMode);
 const char* to_string(OnTimeout);
 const char* to_string(OnInterrupt);
 const char* step_kind(const Action&);  // "weight", "health", "gate", "run", ...
+
+// The stage's max_extend, or its default: interval (at least 100 ms, as the engine measures)
+// x the largest of the three limits, plus the longest `for` window of its gates: long enough
+// for any counter running at the end of the hold to reach its limit.
+Duration max_extend_of(const Stage& stage);
 
 }  // namespace rollout::runbook

@@ -474,6 +474,7 @@ const std::vector<std::string> kStageKeys = {"name",
                                              "advance",
                                              "approval_timeout",
                                              "on_timeout",
+                                             "max_extend",
                                              "before",
                                              "after"};
 
@@ -554,6 +555,13 @@ void parse_stages(const toml::table& doc, Runbook& book, Reader& r) {
       if (!s.approval_timeout)
         r.warning(Reader::pos(*t->get("on_timeout")),
                   "'on_timeout' has no effect without 'approval_timeout'");
+    }
+    if (auto d = r.duration(*t, "max_extend")) {
+      s.max_extend = *d;
+      if (s.on_breach == OnBreach::notify)
+        r.warning(Reader::pos(*t->get("max_extend")),
+                  "'max_extend' has no effect with on_breach = \"notify\": a notify stage never "
+                  "extends its hold");
     }
     if (const toml::array* gates = r.array(*t, "gates")) {
       for (const toml::node& g : *gates) {

@@ -199,6 +199,11 @@ nlohmann::json plan_json(const Runbook& book, const Expander& base) {
                          {"advance", to_string(s.advance)},
                          {"approval_timeout_ms", ms(s.approval_timeout)}};
     if (s.advance == AdvanceMode::manual) sj["on_timeout"] = to_string(s.on_timeout);
+    // A notify stage never extends its hold; null says so.
+    const bool extends = s.on_breach != OnBreach::notify && !s.gates.empty();
+    sj["max_extend_ms"] = extends ? ms(max_extend_of(s)) : nlohmann::json(nullptr);
+    sj["max_extend"] = extends ? nlohmann::json(format_duration(max_extend_of(s))) : nullptr;
+    sj["max_extend_default"] = !s.max_extend.has_value();
     sj["gates"] = nlohmann::json::array();
     for (const auto& g : s.gates) {
       const auto& c = book.checks.at(g.check);
@@ -222,7 +227,7 @@ nlohmann::json plan_json(const Runbook& book, const Expander& base) {
          {"description",
           fmt::format("hold {}, measuring {} gate{} every {}", format_duration(s.hold),
                       s.gates.size(), s.gates.size() == 1 ? "" : "s", format_duration(s.interval))},
-         {"time_limit_ms", ms(s.hold)}});
+         {"time_limit_ms", ms(extends ? s.hold + max_extend_of(s) : s.hold)}});
     if (s.advance == AdvanceMode::manual)
       steps.push_back({{"phase", "advance"},
                        {"kind", "approval"},
@@ -300,6 +305,16 @@ std::string plan_text(const Runbook& book, const Expander& base) {
           s.failure_limit == 1 ? std::string("at the first fail")
                                : fmt::format("after {} fails in a row", s.failure_limit),
           s.inconclusive_limit, s.error_limit));
+      if (s.on_breach == OnBreach::notify)
+        line(
+            "     at the end of the hold: promotes, failing gates reported (notify never "
+            "extends a hold)");
+      else
+        line(
+            fmt::format("     not all passing at the end of the hold: wait up to {} "
+                        "(max_extend{}), then {}",
+                        format_duration(max_extend_of(s)), s.max_extend ? "" : ", default",
+                        to_string(s.on_breach)));
     }
     if (s.advance == AdvanceMode::manual)
       line(fmt::format("  {}. wait for `rollout advance`{}", ++k,

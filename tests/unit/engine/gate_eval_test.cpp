@@ -135,3 +135,25 @@ TEST_CASE("an impossible value is an error, never a pass nor a fail") {
         Outcome::error);
   CHECK(!why.empty());
 }
+
+TEST_CASE("a notify breach opens an episode: no new breach until a pass ends it") {
+  runbook::Stage st;
+  st.failure_limit = 2;
+  const auto g = lt(1);
+  engine::GateTracker t;
+  t.record(Outcome::fail, 0s, g);
+  t.record(Outcome::fail, 30s, g);
+  REQUIRE(t.breached(st));
+  t.notified();
+  for (int i = 2; i < 10; ++i) {
+    t.record(i % 3 ? Outcome::fail : Outcome::error, i * 30s, g);
+    CHECK_FALSE(t.breached(st));
+  }
+  CHECK(t.in_episode());
+  t.record(Outcome::pass, 5min, g);
+  CHECK_FALSE(t.in_episode());
+  t.record(Outcome::fail, 5min + 30s, g);
+  CHECK_FALSE(t.breached(st));
+  t.record(Outcome::fail, 6min, g);
+  CHECK(t.breached(st));
+}

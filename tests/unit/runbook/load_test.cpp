@@ -610,3 +610,37 @@ TEST_CASE("a JSON body gets a JSON Content-Type unless one is given") {
   CHECK(l.runbook->notify[1].headers.at("content-type") == "text/plain");
   CHECK(l.runbook->notify[2].headers.empty());
 }
+
+TEST_CASE("max_extend: a stage's duration, located when wrong") {
+  SUBCASE("parsed; absent means the default") {
+    auto l = load(edit("hold = \"1h\"", "hold = \"1h\"\nmax_extend = \"2m\""));
+    INFO(dump(l));
+    REQUIRE(l.ok());
+    CHECK(errors(l) == 0);
+    CHECK(l.runbook->stages[0].max_extend == std::chrono::minutes(2));
+    CHECK_FALSE(l.runbook->stages[1].max_extend);
+  }
+  SUBCASE("not a duration: at the value") {
+    auto l = load(edit("hold = \"1h\"", "hold = \"1h\"\nmax_extend = \"2 min\""));
+    auto* d = find(l, "'max_extend' = \"2 min\" is not a duration");
+    REQUIRE(d);
+    CHECK(d->pos.line == 32);
+    CHECK(d->pos.col == 14);
+    CHECK_FALSE(l.ok());
+  }
+  SUBCASE("misspelt: did you mean") {
+    auto l = load(edit("hold = \"1h\"", "hold = \"1h\"\nmax_extent = \"2m\""));
+    auto* d = find(l, "unknown key 'max_extent'");
+    REQUIRE(d);
+    CHECK(d->message.find("did you mean 'max_extend'") != std::string::npos);
+    CHECK(d->pos.line == 32);
+  }
+  SUBCASE("with on_breach = notify it has no effect: a warning") {
+    auto l =
+        load(edit("hold = \"1h\"", "hold = \"1h\"\non_breach = \"notify\"\nmax_extend = \"2m\""));
+    CHECK(l.ok());
+    auto* d = find(l, "'max_extend' has no effect");
+    REQUIRE(d);
+    CHECK(d->severity == Diagnostic::Severity::warning);
+  }
+}

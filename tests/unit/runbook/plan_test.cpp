@@ -131,3 +131,25 @@ TEST_CASE("step descriptions") {
   CHECK(describe(Step{p, {}, {}}, book, ex) ==
         "pause until `rollout advance` (at most 30m, then rollback)");
 }
+
+TEST_CASE("plan shows each stage's max_extend, its default, and that notify never extends") {
+  auto l = load(edit("hold = \"1h\"", "hold = \"1h\"\nmax_extend = \"2m\"\nfailure_limit = 2"));
+  REQUIRE(l.ok());
+  auto& b = *l.runbook;
+  b.stages[1].gates = b.stages[0].gates;
+  const Expander ex = make_expander(b, no_env());
+  auto j = plan_json(b, ex);
+  CHECK(j["stages"][0]["max_extend"] == "2m");
+  CHECK(j["stages"][0]["max_extend_ms"] == 120000);
+  CHECK(j["stages"][0]["max_extend_default"] == false);
+  // Default: interval 30s x the largest limit (inconclusive_limit 3).
+  CHECK(j["stages"][1]["max_extend"] == "1m30s");
+  CHECK(j["stages"][1]["max_extend_default"] == true);
+  const std::string t = plan_text(b, ex);
+  CHECK(t.find("not all passing at the end of the hold: wait up to 2m (max_extend), then "
+               "rollback") != std::string::npos);
+  CHECK(t.find("wait up to 1m30s (max_extend, default), then rollback") != std::string::npos);
+  b.stages[0].on_breach = OnBreach::notify;
+  CHECK(plan_json(b, ex)["stages"][0]["max_extend"].is_null());
+  CHECK(plan_text(b, ex).find("notify never extends a hold") != std::string::npos);
+}
