@@ -210,6 +210,13 @@ std::optional<Duration> Reader::duration(const toml::node& n, std::string_view k
                       "e.g. \"500ms\", \"30s\", \"1h30m\"");
     return std::nullopt;
   }
+  // Every wait has a bound: a zero timeout is no limit to libcurl and an instant failure
+  // to a command, neither of which anyone means.
+  if (key == "timeout" && d->count() == 0) {
+    error(pos(n), "'timeout' = \"" + s +
+                      "\" would mean no limit (or an instant failure): give a duration above 0");
+    return std::nullopt;
+  }
   return d;
 }
 

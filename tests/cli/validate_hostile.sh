@@ -31,3 +31,12 @@ expect header.toml 1:65 "more than 32 parts"
 expect nested.toml 1:37 "nested more than 32 deep"
 expect string.toml 3:1048556 "larger than 1 MiB"
 expect key.toml 1:1048577 "larger than 1 MiB"
+# The scenario file of a dry run has the same limits (start exits 2 before rehearsing).
+export ROLLOUT_STATE_DIR="$T/state" CI=1
+for s in dotted nested key; do
+  rc=0
+  timeout 20 "$ROLLOUT" start --dry-run --yes --scenario "$s.toml" "$SRC/runbooks/exec.toml" > out 2> err || rc=$?
+  [ $rc -eq 2 ] || { head -c 600 err; fail "scenario $s.toml: exit $rc, want 2"; }
+  grep -q "^$s.toml:[0-9]*:[0-9]*: error: .*scenario" err || { head -c 600 err; fail "scenario $s.toml: no located error"; }
+done
+ok "hostile scenarios: exit 2, located (dotted, nested, 40 MB)"

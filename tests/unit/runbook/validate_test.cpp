@@ -178,3 +178,14 @@ TEST_CASE("a secret so short that redacting it would hit ordinary text is warned
   CHECK(d->pos.col == 30);
   CHECK_FALSE(find(l, "${env.TOKEN} is"));
 }
+
+TEST_CASE("a timeout of 0 is refused: to libcurl it means no limit at all") {
+  auto l = load(
+      edit("url = \"http://127.0.0.1:9090\"", "url = \"http://127.0.0.1:9090\"\ntimeout = \"0\""));
+  auto* d = find(l, "'timeout' = \"0\" would mean no limit");
+  REQUIRE(d);
+  CHECK(d->pos.line == 14);
+  CHECK(find(load(edit("urls = [\"http://127.0.0.1:8082/health\"]",
+                       "urls = [\"http://127.0.0.1:8082/health\"]\ntimeout = \"0ms\"")),
+             "would mean no limit"));
+}
