@@ -22,3 +22,6 @@ grep -q "already rolling back" "$T/abort.err" || { cat "$T/abort.err"; fail "abo
 [ "$(cat "$T/weights")" = "100 0" ] || fail "abort returned before the rollback ended: $(cat "$T/weights")"
 ok "abort during a rollback: said so, waited, exit 3 at 100/0"
 wait $runner
+code=$?
+[ $code -eq 3 ] || fail "runner exit $code, want 3"
+ok "runner exit 3"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # e2e: `rollout abort` from a second shell during the canary's hold: the running rollout
-# rolls back and exits 3 within a few seconds; HAProxy's weights are back to stable only.
+# rolls back and exits 3 within a few seconds, and the abort command waits for that outcome
+# and exits 3 too; HAProxy's weights are back to stable only.
 source "$SRC/tests/stack/e2e-lib.sh"
 
 stack_up
@@ -38,7 +39,7 @@ elapsed_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 load_stop
 cat "$work/abort.log"
 say "abort -> rollout exited $code after ${elapsed_ms} ms (abort command exit $abort_code)"
-check "the abort command succeeded (exit $abort_code)" test "$abort_code" -eq 0
+check "the abort command waited for the outcome: exit 3 like the runner (got $abort_code)" test "$abort_code" -eq 3
 check "the running rollout exits 3 (aborted); got $code" test "$code" -eq 3
 check "within a few seconds (${elapsed_ms} ms <= 8000)" test "$elapsed_ms" -le 8000
 read -r ws wc pct <<<"$(weights)"
