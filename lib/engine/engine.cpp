@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "engine/preflight.hpp"
+#include "runbook/bindings.hpp"
 
 namespace rollout::engine {
 
@@ -79,12 +80,8 @@ void Engine::save_state(const std::string& status) {
 }
 
 Expander Engine::expander_for(const runbook::Stage* stage) const {
-  const Split split = replayer_.position().split;
-  Expander e = expander_.with("weight.stable", std::to_string(split.stable))
-                   .with("weight.canary", std::to_string(split.canary));
-  if (stage)
-    e = e.with("stage.name", stage->name).with("stage.weight", std::to_string(stage->weight));
-  return e;
+  // The split in force now (see runbook/bindings.hpp): what `plan` shows for this step.
+  return runbook::bind_step(expander_, stage, replayer_.position().split.canary);
 }
 
 namespace {

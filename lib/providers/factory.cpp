@@ -8,6 +8,7 @@
 #include "providers/process.hpp"
 #include "providers/routers.hpp"
 #include "providers/sources.hpp"
+#include "runbook/bindings.hpp"
 
 namespace rollout {
 
@@ -20,7 +21,7 @@ Error at(const std::string& where, const Error& e) {
 }
 
 Expander with_weights(const Expander& e) {
-  return e.with("weight.stable", "100").with("weight.canary", "0");
+  return runbook::bind_split(e, 100, 0);
 }
 
 Result<std::unique_ptr<Router>> make_router(const runbook::Router& spec, const Expander& expander,

@@ -2,14 +2,14 @@
 #include "providers/curl_http_client.hpp"
 #include "providers/process.hpp"
 #include "providers/routers.hpp"
+#include "runbook/bindings.hpp"
 
 namespace rollout::providers {
 
 namespace {
 
 Expander with_weights(const Expander& e, const Split& split) {
-  return e.with("weight.stable", std::to_string(split.stable))
-      .with("weight.canary", std::to_string(split.canary));
+  return runbook::bind_split(e, split.stable, split.canary);  // the split being set
 }
 
 Error cannot_read(const char* what) {

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <thread>
 
+#include "core/printable.hpp"
 #include "providers/routers.hpp"
 
 namespace rollout::providers {
@@ -58,7 +59,7 @@ Result<HaproxyRouter::Weights> HaproxyRouter::read_instance(const SocketAddress&
     auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), weight);
     // A good reply is "N (initial M)".
     if (ec != std::errc() || weight < 0 || (p != text.data() + text.size() && *p != ' '))
-      return make_error(address.text + ": get weight " + target + ": " + text);
+      return make_error(address.text + ": get weight " + target + ": " + excerpt(text, 200));
     return weight;
   };
   for (const auto& s : spec_.stable) {
@@ -85,7 +86,9 @@ Result<void> HaproxyRouter::apply_instance(const SocketAddress& address,
       if (!reply) return reply.error();
       // Success is an empty reply; anything else is HAProxy saying why not.
       const std::string text = trim(*reply);
-      if (!text.empty()) return make_error(address.text + ": " + command + ": " + text);
+      // The socket's raw bytes never reach a message as they are (see excerpt()).
+      if (!text.empty())
+        return make_error(address.text + ": " + command + ": " + excerpt(text, 200));
     }
     return {};
   };

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/printable.hpp"
 #include "providers/curl_http_client.hpp"
 #include "providers/sources.hpp"
 
@@ -55,14 +56,15 @@ std::string labels(const nlohmann::json& metric) {
     if (out.size() > 1) out += ",";
     out += it.key() + "=" + (it->is_string() ? "\"" + it->get<std::string>() + "\"" : it->dump());
   }
-  return out + "}";
+  return printable(out + "}", false);  // label values are Prometheus's text, not ours
 }
 
 Reading sample_reading(const nlohmann::json& pair, const std::string& what) {
   if (!pair.is_array() || pair.size() != 2) return error("malformed sample in " + what);
   const auto v = parse_sample(pair[1]);
   if (!v) return error("malformed sample value " + pair[1].dump() + " in " + what);
-  return Reading{Reading::Kind::value, *v, what + " " + pair[1].get<std::string>()};
+  return Reading{Reading::Kind::value, *v,
+                 what + " " + printable(pair[1].get<std::string>(), false)};
 }
 
 }  // namespace

@@ -71,13 +71,6 @@ std::string quote_argv(const std::vector<std::string>& argv) {
   return out;
 }
 
-Expander stage_expander(const Expander& base, const Stage& stage) {
-  return base.with("stage.name", stage.name)
-      .with("stage.weight", std::to_string(stage.weight))
-      .with("weight.canary", std::to_string(stage.weight))
-      .with("weight.stable", std::to_string(100 - stage.weight));
-}
-
 std::string format_threshold(double value, Unit unit) {
   return format_quantity(value, dimension_of(unit));
 }

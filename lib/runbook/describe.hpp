@@ -21,9 +21,6 @@ std::vector<std::string> display(const std::vector<std::string>& raw, const Expa
 // An argv as a shell would need it quoted, for reading only: `run` never uses a shell.
 std::string quote_argv(const std::vector<std::string>& argv);
 
-// The expander for a stage: ${stage.name} ${stage.weight} ${weight.stable} ${weight.canary}.
-Expander stage_expander(const Expander& base, const Stage& stage);
-
 // "set traffic 99/1 (stable/canary)", "run ./deploy.sh canary", "kill process named x" …
 std::string describe(const Step& step, const Runbook& book, const Expander& ex);
 

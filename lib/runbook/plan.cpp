@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "core/redact.hpp"
+#include "runbook/bindings.hpp"
 #include "runbook/describe.hpp"
 
 namespace rollout::runbook {
@@ -117,8 +118,7 @@ std::string source_line(const MetricSource& s, const Expander& ex) {
 // What the router is told for a split, resolved: the request or command; "" for haproxy
 // (its commands are fixed: set server BACKEND/SERVER weight N).
 std::string router_call(const Runbook& book, const Expander& base, int canary) {
-  const Expander ex = base.with("weight.canary", std::to_string(canary))
-                          .with("weight.stable", std::to_string(100 - canary));
+  const Expander ex = bind_split(base, 100 - canary, canary);
   const Router& r = book.router;
   switch (r.type) {
     case RouterType::haproxy:
@@ -182,8 +182,12 @@ nlohmann::json plan_json(const Runbook& book, const Expander& base) {
   }
   j["stages"] = nlohmann::json::array();
   int index = 0;
+  // The split in force as start walks the stages (it starts from 100/0), so each step
+  // sees the ${weight.*} the engine gives it (runbook/bindings.hpp).
+  int canary = 0;
   for (const auto& s : book.stages) {
-    const Expander ex = stage_expander(base, s);
+    const Expander ex = bind_step(base, &s, s.weight);  // the hold: the stage's split
+    auto now = [&] { return bind_step(base, &s, canary); };
     nlohmann::json sj = {{"index", ++index},
                          {"name", s.name},
                          {"weight", s.weight},
@@ -219,8 +223,12 @@ nlohmann::json plan_json(const Runbook& book, const Expander& base) {
     }
     // The order start runs a stage in.
     nlohmann::json steps = nlohmann::json::array();
-    for (const auto& st : s.before) steps.push_back(step_json(st, book, ex, "before"));
-    steps.push_back(step_json(Step{WeightStep{s.weight}, {}, {}}, book, ex, "weight"));
+    for (const auto& st : s.before) {
+      steps.push_back(step_json(st, book, now(), "before"));
+      if (const int w = weight_of(st); w >= 0) canary = w;
+    }
+    steps.push_back(step_json(Step{WeightStep{s.weight}, {}, {}}, book, now(), "weight"));
+    canary = s.weight;
     steps.push_back(
         {{"phase", "hold"},
          {"kind", "hold"},
@@ -233,15 +241,23 @@ nlohmann::json plan_json(const Runbook& book, const Expander& base) {
                        {"kind", "approval"},
                        {"description", "wait for `rollout advance`"},
                        {"time_limit_ms", ms(s.approval_timeout)}});
-    for (const auto& st : s.after) steps.push_back(step_json(st, book, ex, "after"));
+    for (const auto& st : s.after) {
+      steps.push_back(step_json(st, book, now(), "after"));
+      if (const int w = weight_of(st); w >= 0) canary = w;
+    }
     sj["steps"] = steps;
     j["stages"].push_back(sj);
   }
   nlohmann::json rb = {{"budget_ms", ms(book.rollback.budget)},
                        {"budget", format_duration(book.rollback.budget)},
                        {"steps", nlohmann::json::array()}};
-  for (const auto& st : book.rollback.steps)
-    rb["steps"].push_back(step_json(st, book, base, "rollback"));
+  // A rollback starts at whatever split it finds: ${weight.*} stays as written until the
+  // rollback's own weight step sets one.
+  std::optional<int> rb_canary;
+  for (const auto& st : book.rollback.steps) {
+    rb["steps"].push_back(step_json(st, book, bind_step(base, nullptr, rb_canary), "rollback"));
+    if (const int w = weight_of(st); w >= 0) rb_canary = w;
+  }
   j["rollback"] = rb;
   j["notify"] = nlohmann::json::array();
   for (const auto& n : book.notify)
@@ -279,14 +295,18 @@ std::string plan_text(const Runbook& book, const Expander& base) {
                      display(c.query, base)));
   const int n = static_cast<int>(book.stages.size());
   int index = 0;
+  int canary = 0;  // the split in force, as in plan_json
+  auto walk = [&](const Step& st, const Stage& s) {
+    step_line(st, bind_step(base, &s, canary));
+    if (const int w = weight_of(st); w >= 0) canary = w;
+  };
   for (const auto& s : book.stages) {
-    const Expander ex = stage_expander(base, s);
     line("");
     line(fmt::format("Stage {}/{} '{}': {}% to the new version, hold {}, gates every {}", ++index,
                      n, s.name, s.weight, format_duration(s.hold), format_duration(s.interval)));
     k = 0;
-    for (const auto& st : s.before) step_line(st, ex);
-    step_line(Step{WeightStep{s.weight}, {}, {}}, ex);
+    for (const auto& st : s.before) walk(st, s);
+    walk(Step{WeightStep{s.weight}, {}, {}}, s);
     if (s.gates.empty()) {
       line(fmt::format("  {}. hold {} (no gates)", ++k, format_duration(s.hold)));
     } else {
@@ -322,14 +342,18 @@ std::string plan_text(const Runbook& book, const Expander& base) {
                                                         format_duration(*s.approval_timeout),
                                                         to_string(s.on_timeout))
                                           : ""));
-    for (const auto& st : s.after) step_line(st, ex);
+    for (const auto& st : s.after) walk(st, s);
   }
   line("");
   line(fmt::format("Rollback (budget {}): on a breach, a failed step or `rollout abort`",
                    format_duration(book.rollback.budget)));
   k = 0;
-  for (const auto& st : book.rollback.steps)
-    step_line(st, base, st.budget ? " [budget " + format_duration(*st.budget) + "]" : "");
+  std::optional<int> rb_canary;  // unknown until the rollback's own weight step
+  for (const auto& st : book.rollback.steps) {
+    step_line(st, bind_step(base, nullptr, rb_canary),
+              st.budget ? " [budget " + format_duration(*st.budget) + "]" : "");
+    if (const int w = weight_of(st); w >= 0) rb_canary = w;
+  }
   for (const auto& nt : book.notify) {
     std::string events;
     for (const auto& e : nt.events) events += (events.empty() ? "" : ", ") + e;

@@ -2,6 +2,15 @@
 // read back over unix and tcp stats sockets, HAProxy's own error text, several
 // instances in parallel, all or none.
 #include <doctest/doctest.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <functional>
+#include <thread>
 
 #include "providers/routers.hpp"
 #include "support/background.hpp"
@@ -159,4 +168,79 @@ TEST_CASE("haproxy: several instances in parallel, all or none" * doctest::skip(
   REQUIRE_FALSE(down.ok());
   CHECK(down.error().message.find(a.socket + " left at 100/0") != std::string::npos);
   CHECK(*router_for(spec_for({a.socket})).read() == Split{100, 0});
+}
+
+namespace {
+
+// A fake HAProxy on a unix socket: one command per connection, answered by `reply`.
+class FakeSocket {
+ public:
+  FakeSocket(const std::string& path, std::function<std::string(const std::string&)> reply)
+      : reply_(std::move(reply)) {
+    fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un sa{};
+    sa.sun_family = AF_UNIX;
+    std::snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path.c_str());
+    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0);
+    REQUIRE(::listen(fd_, 8) == 0);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~FakeSocket() {
+    stop_ = true;
+    thread_.join();
+    ::close(fd_);
+  }
+
+ private:
+  void serve() {
+    while (!stop_) {
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, 50) <= 0) continue;
+      const int c = ::accept(fd_, nullptr, nullptr);
+      if (c < 0) continue;
+      std::string line;
+      char ch;
+      while (::read(c, &ch, 1) == 1 && ch != '\n') line += ch;
+      const std::string answer = reply_(line);
+      (void)!::write(c, answer.data(), answer.size());
+      ::close(c);
+    }
+  }
+  int fd_ = -1;
+  std::atomic<bool> stop_{false};
+  std::function<std::string(const std::string&)> reply_;
+  std::thread thread_;
+};
+
+bool has_raw_bytes(const std::string& s) {
+  for (unsigned char c : s)
+    if (c < 0x20 || c == 0x7f || c >= 0x80) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("haproxy: raw bytes in a socket's answer are escaped in the message") {
+  TempDir dir;
+  const std::string raw("\x00\xff\x1b[2J\r\x07 bad\n", 14);
+  bool weights_ok = false;
+  FakeSocket fake(dir / "fake.sock", [&](const std::string& command) {
+    if (command.rfind("get weight", 0) == 0 && weights_ok) return std::string("1 (initial 1)\n");
+    return raw;
+  });
+  auto router = router_for(spec_for({"unix:" + (dir / "fake.sock")}));
+
+  auto read = router.read();
+  REQUIRE_FALSE(read.ok());
+  CAPTURE(read.error().message);
+  CHECK_FALSE(has_raw_bytes(read.error().message));
+  CHECK(read.error().message.find("get weight analyzer/original-1: \\x00\\xff\\x1b[2J \\x07 bad") !=
+        std::string::npos);
+
+  weights_ok = true;  // now only `set server` answers with raw bytes
+  auto set = router.set(Split{90, 10});
+  REQUIRE_FALSE(set.ok());
+  CAPTURE(set.error().message);
+  CHECK_FALSE(has_raw_bytes(set.error().message));
+  CHECK(set.error().message.find("\\x00\\xff\\x1b[2J") != std::string::npos);
 }

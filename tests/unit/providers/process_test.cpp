@@ -300,3 +300,10 @@ TEST_CASE("kill: a step that would signal more than max_processes signals none a
   CHECK(r->matched.size() == 3);
   for (auto& p : procs) CHECK_FALSE(alive(p->pid()));
 }
+
+TEST_CASE("run: raw bytes in the output are escaped, lines kept") {
+  RealProcessControl pc;
+  auto r = pc.run(shell_step("printf 'a\\000b\\377c\\033[2J\\nnext'"));
+  REQUIRE(r.ok());
+  CHECK(r->output == "a\\x00b\\xffc\\x1b[2J\nnext");
+}
