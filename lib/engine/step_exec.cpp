@@ -88,7 +88,10 @@ Engine::StepResult Engine::exec_health(const std::string& name, std::optional<Du
   int consecutive = 0;
   const int needed = std::max(1, spec.successes);
   for (;;) {
-    const auto results = ports_.health.probe(*urls, spec);
+    // No poll outlives the deadline: its timeout is capped by what is left of it.
+    runbook::Health round = spec;
+    round.timeout = std::max(Duration(1), std::min(spec.timeout, deadline - clock.now()));
+    const auto results = ports_.health.probe(*urls, round);
     const auto bad =
         std::find_if(results.begin(), results.end(), [](const ProbeResult& p) { return !p.ok; });
     if (bad == results.end() && !results.empty()) {

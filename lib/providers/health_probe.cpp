@@ -2,6 +2,7 @@
 // status and optional body substring, with a reason whenever it is not ok.
 #include "providers/health_probe.hpp"
 
+#include <chrono>
 #include <memory>
 
 #include "providers/curl_http_client.hpp"
@@ -49,9 +50,12 @@ std::vector<ProbeResult> CurlHealthProbe::probe(const std::vector<std::string>& 
     curl_easy_setopt(easy, CURLOPT_PRIVATE, reinterpret_cast<void*>(i));
     curl_multi_add_handle(multi_, easy);
   }
-  // Every transfer has its own timeout, so this loop ends within the longest of them.
+  // Every transfer has its own timeout (spec.timeout, which the engine caps by what is left
+  // of the check's deadline), so this loop ends within it; the round's own limit, a second
+  // later, holds even if curl did not.
+  const auto give_up = std::chrono::steady_clock::now() + spec.timeout + std::chrono::seconds(1);
   int running = 1;
-  while (running > 0) {
+  while (running > 0 && std::chrono::steady_clock::now() < give_up) {
     if (curl_multi_perform(multi_, &running) != CURLM_OK) break;
     if (running > 0) curl_multi_poll(multi_, nullptr, 0, 200, nullptr);
   }

@@ -1,9 +1,17 @@
 // The JSON-document sources: http-json (GET), file (read) and exec (a command's stdout),
-// each followed by a JSON pointer.
+// each followed by a JSON pointer. Each is bounded by the source's timeout and a size limit.
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <condition_variable>
 #include <cstring>
-#include <fstream>
-#include <sstream>
+#include <mutex>
+#include <system_error>
+#include <thread>
 
 #include "providers/curl_http_client.hpp"
 #include "providers/json_reading.hpp"
@@ -36,14 +44,93 @@ Reading HttpJsonSource::query(const std::string& pointer) {
   return reading_from_json(response->body, pointer);
 }
 
+namespace {
+
+struct FileRead {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  bool abandoned = false;  // the query gave up waiting (its timeout)
+  std::string text;
+  std::string failure;  // why the read failed, empty when it did not
+};
+
+// Reads at most limit + 1 bytes of `path` (one more tells "too large"), never blocking on
+// an empty FIFO for longer than until `deadline`.
+void read_bounded(const std::string& path, std::size_t limit,
+                  std::chrono::steady_clock::time_point deadline, std::string& text,
+                  std::string& failure) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
+    failure = "cannot read " + path + ": " + std::strerror(errno);
+    return;
+  }
+  char chunk[64 * 1024];
+  for (;;) {
+    const std::size_t want = std::min(sizeof chunk, limit + 1 - text.size());
+    const ssize_t n = ::read(fd, chunk, want);
+    if (n > 0) {
+      text.append(chunk, static_cast<std::size_t>(n));
+      if (text.size() > limit) break;
+      continue;
+    }
+    if (n == 0) break;  // end of file (of a FIFO: no writer left)
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN && errno != EWOULDBLOCK) {
+      failure = "cannot read " + path + ": " + std::strerror(errno);
+      break;
+    }
+    // A FIFO whose writer has not written (yet): wait for data, not past the deadline.
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      failure = "timeout";
+      break;
+    }
+    pollfd p{fd, POLLIN, 0};
+    ::poll(&p, 1, static_cast<int>(std::min<std::int64_t>(left.count(), 1'000'000)));
+  }
+  ::close(fd);
+}
+
+}  // namespace
+
 FileSource::FileSource(runbook::MetricSource spec) : spec_(std::move(spec)) {}
 
 Reading FileSource::query(const std::string& pointer) {
-  std::ifstream in(spec_.path, std::ios::binary);
-  if (!in) return error("cannot read " + spec_.path + ": " + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return reading_from_json(text.str(), pointer);
+  const std::string timed_out =
+      "timeout after " + format_duration(spec_.timeout) + " reading " + spec_.path;
+  if (stuck_->load() > 0)
+    return error("an earlier read of " + spec_.path +
+                 " has not returned yet (a hung filesystem?); not reading it again");
+  auto job = std::make_shared<FileRead>();
+  const auto deadline = std::chrono::steady_clock::now() + spec_.timeout;
+  try {
+    std::thread([job, path = spec_.path, deadline, stuck = stuck_] {
+      std::string text, failure;
+      read_bounded(path, kDocumentMax, deadline, text, failure);
+      std::lock_guard lock(job->mu);
+      job->text = std::move(text);
+      job->failure = std::move(failure);
+      job->done = true;
+      if (job->abandoned) --*stuck;
+      job->cv.notify_all();
+    }).detach();
+  } catch (const std::system_error& e) {
+    return error("cannot read " + spec_.path + ": no thread for the read: " + e.what());
+  }
+  std::unique_lock lock(job->mu);
+  if (!job->cv.wait_until(lock, deadline + std::chrono::milliseconds(50),
+                          [&] { return job->done; })) {
+    job->abandoned = true;
+    ++*stuck_;
+    return error(timed_out);
+  }
+  if (job->failure == "timeout") return error(timed_out);
+  if (!job->failure.empty()) return error(job->failure);
+  if (job->text.size() > kDocumentMax) return error(spec_.path + " is larger than 1 MiB");
+  if (job->text.empty()) return error(spec_.path + " is empty");
+  return reading_from_json(job->text, pointer);
 }
 
 ExecSource::ExecSource(runbook::MetricSource spec) : spec_(std::move(spec)) {}

@@ -2,7 +2,9 @@
 // expanded (make_world does that) and is safe to query from several threads at once.
 #pragma once
 
+#include <atomic>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -37,7 +39,12 @@ class HttpJsonSource final : public MetricSource {
   HttpClient& http_;
 };
 
-// A JSON file, read at every query.
+// A JSON file, read at every query: opened non-blocking (a FIFO with no writer is an
+// error, not a wait), at most 1 MiB, within the source's timeout. The read runs on its own
+// thread, because a read stuck in the kernel (a hung network filesystem) cannot be
+// interrupted: after the timeout the query is an error and the thread is left to finish
+// on its own. While such a read is still stuck, further queries fail at once instead of
+// piling up threads.
 class FileSource final : public MetricSource {
  public:
   explicit FileSource(runbook::MetricSource spec);
@@ -45,6 +52,7 @@ class FileSource final : public MetricSource {
 
  private:
   runbook::MetricSource spec_;
+  std::shared_ptr<std::atomic<int>> stuck_ = std::make_shared<std::atomic<int>>(0);
 };
 
 // A command that prints a JSON document on stdout (exit 0). It gets the check's query in

@@ -165,3 +165,56 @@ TEST_CASE("a notify runbook whose gate never passes again ends, with a bounded j
   CHECK(rig.rec.of(EventType::gate_measured).size() <= 3 * 4 * 2);
   CHECK(rig.rec.of(EventType::breach).size() == 3);  // one episode per stage
 }
+
+namespace {
+
+// The canary's health URL never answers: each poll takes the whole timeout it was given.
+// The others answer at once.
+class HungProbe : public rollout::HealthProbe {
+ public:
+  explicit HungProbe(rollout::fakes::VirtualClock& clock) : clock_(clock) {}
+  std::vector<rollout::ProbeResult> probe(const std::vector<std::string>& urls,
+                                          const rollout::runbook::Health& spec) override {
+    std::vector<rollout::ProbeResult> ok;
+    for (const auto& u : urls) ok.push_back({u, true, 200, ""});
+    if (spec.name != "canary") return ok;
+    timeouts.push_back(spec.timeout);
+    clock_.advance(spec.timeout);
+    std::vector<rollout::ProbeResult> out;
+    for (const auto& u : urls) out.push_back({u, false, 0, "timeout"});
+    return out;
+  }
+  std::vector<Duration> timeouts;
+
+ private:
+  rollout::fakes::VirtualClock& clock_;
+};
+
+}  // namespace
+
+TEST_CASE("a health step ends within its deadline, whatever its probe timeout") {
+  auto book = reference_book();
+  book.health["canary"].timeout = 30s;
+  book.health["canary"].deadline = 2s;
+  book.health["canary"].successes = 1;
+  book.rollback.steps = {step(rollout::runbook::WeightStep{0})};
+  Rig rig(book);
+  HungProbe probe(rig.clock);
+  rollout::engine::Ports ports{rig.clock,           rig.control, rig.world.router(),
+                               rig.world.sources(), probe,       rig.world.process(),
+                               rig.world.http(),    rig.store};
+  rollout::engine::Engine e(rig.book, rig.expander, ports, {});
+  e.subscribe(&rig.world);
+  e.subscribe(&rig.rec);
+  CHECK(e.start() == ExitCode::rolled_back);
+  REQUIRE(!probe.timeouts.empty());
+  for (const auto t : probe.timeouts) CHECK(t <= Duration(2s));
+  bool seen = false;
+  for (const auto& f : rig.rec.of(EventType::step_finished)) {
+    if (f.data["kind"] != "health") continue;
+    seen = true;
+    CHECK(f.data["ok"] == false);
+    CHECK(f.data["duration_ms"].get<std::int64_t>() <= Duration(2s + 100ms).count());
+  }
+  CHECK(seen);
+}

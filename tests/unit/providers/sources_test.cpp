@@ -3,7 +3,17 @@
 // loopback server, and the real Prometheus binary.
 #include <doctest/doctest.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cmath>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 #include "providers/curl_http_client.hpp"
 #include "providers/json_reading.hpp"
@@ -71,6 +81,77 @@ TEST_CASE("file and exec sources") {
   auto slow = ExecSource(ex).query("/v");
   CHECK(slow.kind == Kind::error);
   CHECK(slow.detail == "timeout after 300ms");
+}
+
+namespace {
+
+// Runs `query` on a thread of its own and waits at most `limit`: a query that blocks
+// forever fails the test instead of hanging it (`unblock` then frees the thread).
+std::optional<Reading> within(std::chrono::milliseconds limit, std::function<Reading()> query) {
+  struct State {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::optional<Reading> r;
+  };
+  auto st = std::make_shared<State>();
+  std::thread([st, query] {
+    Reading r = query();
+    std::lock_guard lock(st->mu);
+    st->r = r;
+    st->cv.notify_all();
+  }).detach();
+  std::unique_lock lock(st->mu);
+  st->cv.wait_for(lock, limit, [&] { return st->r.has_value(); });
+  return st->r;
+}
+
+// A reader blocked opening or reading the FIFO gets end-of-file.
+void unblock(const std::string& fifo) {
+  const int fd = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK);
+  if (fd >= 0) ::close(fd);
+}
+
+}  // namespace
+
+TEST_CASE("file source: bounded by its timeout and 1 MiB") {
+  TempDir dir;
+  runbook::MetricSource spec;
+  spec.type = runbook::SourceType::file;
+  spec.timeout = 300ms;
+  SUBCASE("a FIFO with no writer: an error at once, no wait") {
+    spec.path = dir / "fifo";
+    REQUIRE(::mkfifo(spec.path.c_str(), 0600) == 0);
+    auto r = within(5s, [spec] { return FileSource(spec).query("/x"); });
+    unblock(spec.path);
+    REQUIRE(r);
+    CHECK(r->kind == Kind::error);
+    CHECK(r->detail.find("is empty") != std::string::npos);
+  }
+  SUBCASE("a FIFO whose writer never writes: an error after the timeout") {
+    spec.path = dir / "fifo";
+    REQUIRE(::mkfifo(spec.path.c_str(), 0600) == 0);
+    const int writer = ::open(spec.path.c_str(), O_RDWR | O_NONBLOCK);  // holds it open
+    REQUIRE(writer >= 0);
+    auto r = within(5s, [spec] { return FileSource(spec).query("/x"); });
+    ::close(writer);
+    unblock(spec.path);
+    REQUIRE(r);
+    CHECK(r->kind == Kind::error);
+    CHECK(r->detail == "timeout after 300ms reading " + spec.path);
+  }
+  SUBCASE("a 5 MB document is refused, one under 1 MiB is read") {
+    spec.path = dir / "big.json";
+    testsupport::write_file(spec.path,
+                            R"({"x": 1, "pad": ")" + std::string(5'000'000, 'a') + "\"}");
+    auto big = FileSource(spec).query("/x");
+    CHECK(big.kind == Kind::error);
+    CHECK(big.detail == spec.path + " is larger than 1 MiB");
+    testsupport::write_file(spec.path,
+                            R"({"x": 1, "pad": ")" + std::string(1'000'000, 'a') + "\"}");
+    auto fits = FileSource(spec).query("/x");
+    CHECK(fits.kind == Kind::value);
+    CHECK(fits.value == 1);
+  }
 }
 
 TEST_CASE("http-json source") {
