@@ -38,6 +38,12 @@ bool parse_time(const std::string& s, std::chrono::system_clock::time_point& out
   if (std::sscanf(s.c_str(), "%d-%d-%dT%d:%d:%d.%dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
                   &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &ms) < 6)
     return false;
+  // A journal is read, not trusted: the clock counts nanoseconds in 64 bits (years
+  // 1678-2262), so a year like 4052 would overflow it.
+  if (tm.tm_year < 1900 || tm.tm_year > 2200 || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
+      tm.tm_mday > 31 || tm.tm_hour < 0 || tm.tm_hour > 23 || tm.tm_min < 0 || tm.tm_min > 59 ||
+      tm.tm_sec < 0 || tm.tm_sec > 60 || ms < 0 || ms > 999)
+    return false;
   tm.tm_year -= 1900;
   tm.tm_mon -= 1;
   const std::time_t secs = timegm(&tm);
