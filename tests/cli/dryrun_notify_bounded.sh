@@ -41,9 +41,9 @@ cat > "$T/scenario.toml" <<'TOML'
 check = "error_rate"
 values = [ { at = "0s", value = 0.5 } ]
 TOML
-timeout 60 "$ROLLOUT" start --dry-run --scenario "$T/scenario.toml" "$T/rb.toml" > "$T/out" 2>&1
+timeout -k 5 60 "$ROLLOUT" start --dry-run --scenario "$T/scenario.toml" "$T/rb.toml" > "$T/out" 2>&1
 code=$?
-[ $code -eq 0 ] || { tail -5 "$T/out"; fail "dry run exit $code, want 0 (124: still running after 60 s)"; }
+[ $code -eq 0 ] || { tail -5 "$T/out"; fail "dry run exit $code, want 0 (124/137: still running after 60 s)"; }
 ok "a notify rollout whose gate never passes completes (exit 0)"
 j="$ROLLOUT_STATE_DIR/cli-demo.dry-run/journal.jsonl"
 [ -f "$j" ] || fail "no journal at $j"

@@ -36,7 +36,7 @@ TOML
 sed -i 's|^advance = "auto"|advance = "auto"\nbefore = [ { health = "canary" } ]|' "$T/rb.toml"
 grep -q 'before = \[ { health = "canary" } \]' "$T/rb.toml" || fail "runbook not edited"
 t0=$(date +%s%N)
-timeout 60 "$ROLLOUT" start "$T/rb.toml" > "$T/out" 2> "$T/err"
+timeout -k 5 60 "$ROLLOUT" start "$T/rb.toml" > "$T/out" 2> "$T/err"
 code=$?
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 [ $code -eq 1 ] || { cat "$T/out" "$T/err"; fail "exit $code, want 1 (rolled back)"; }
