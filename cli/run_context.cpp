@@ -230,10 +230,10 @@ int drive(const GlobalOptions& g, const DriveRequest& req) {
   // here). A start is refused by its preflight; a resume refuses; an abort still rolls back.
   const auto opened = store.open();
   if (!opened && !start && !(req.first && req.first->kind == ControlRequest::Kind::abort)) {
-    print_error(
-        fmt::format("{}: nothing is changed; free the state directory, then `rollout {} "
-                    "{}` again (`rollout abort` rolls back)",
-                    opened.error().message, req.verb, pos.name));
+    print_error(fmt::format(
+        "{}: nothing is changed; make the journal writable (or free space), then `rollout {} "
+        "{}` again (`rollout abort` rolls back)",
+        opened.error().message, req.verb, pos.name));
     return to_int(ExitCode::rollback_failed);
   }
 
