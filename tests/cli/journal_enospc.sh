@@ -29,7 +29,7 @@ code=$?
 ok "disk full during a hold: exit 6, rolled back to 100/0: $(grep -m1 'No space left' "$T/out")"
 
 rm -f "$ROLLOUT_STATE_DIR/filler"
-"$ROLLOUT" status > "$T/status" 2>&1
+"$ROLLOUT" status > "$T/status" 2>&1; [ -n "${SHOW:-}" ] && cat "$T/status"
 grep -q "holding" "$T/status" && { cat "$T/status"; fail "status says holding after the rollback"; }
 "$ROLLOUT" status --output json | python3 -c '
 import json,sys
