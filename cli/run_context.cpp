@@ -354,8 +354,16 @@ int drive(const GlobalOptions& g, const DriveRequest& req) {
     eng.subscribe(notifier.get());
   }
 
-  const ExitCode code = start ? eng.start() : eng.resume(journal, req.first);
+  ExitCode code = start ? eng.start() : eng.resume(journal, req.first);
   console.reset();
+  // A journal that failed on the run's last records (after the engine's last look): the
+  // end is not recorded, so status and resume would not know it. A person must look.
+  if (const Trust t = store.trust();
+      t.kind == Trust::Kind::journal && code != ExitCode::rollback_failed) {
+    print_error(fmt::format("the end of this run is not in the journal ({}); it ended with exit {}",
+                            t.why, to_int(code)));
+    code = ExitCode::rollback_failed;
+  }
   notifier.reset();
   // The reports are rebuilt from the journal, so they say what a crash would leave too.
   if (auto lines = store.journal()) {
