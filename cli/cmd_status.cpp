@@ -26,12 +26,18 @@ struct Reading {
   std::vector<Event> events;
   std::optional<nlohmann::json> state;
   std::optional<state::LockHolder> holder;
+  std::optional<state::JournalDamage> damage;
+  std::string journal_path;
 };
 
 Reading read_rollout(const std::string& dir) {
   Reading r;
   state::FileStateStore store(dir);
-  if (auto lines = store.journal()) r.events = engine::events_from_journal(*lines);
+  if (auto read = store.read_journal()) {
+    r.events = engine::events_from_journal(read->lines);
+    r.damage = read->damage;
+  }
+  r.journal_path = store.journal_path();
   if (auto s = store.load_state(); s && *s) r.state = **s;
   r.holder = state::lock_holder(dir);
   return r;
@@ -44,6 +50,11 @@ std::string render_text(const Reading& r, bool color) {
   so.color = color;
   std::string out = snap.render(so);
   if (!out.empty() && out.back() != '\n') out += '\n';
+  if (r.damage)
+    out += fmt::format(
+        "journal damaged at line {} ({}): where the rollout stands is uncertain; `rollout "
+        "resume` refuses, `rollout abort` rolls back\n",
+        r.damage->line, r.damage->describe(r.journal_path));
   out += r.holder ? "runner: " + r.holder->describe() + "\n"
                   : "runner: none (no process holds the lock)\n";
   return out;
@@ -56,7 +67,11 @@ nlohmann::json render_json(const Reading& r) {
   return {{"state", r.state ? *r.state : nlohmann::json(nullptr)},
           {"position", pos.to_json()},
           {"lock", r.holder ? r.holder->to_json() : nlohmann::json(nullptr)},
-          {"snapshot", snap.to_json()}};
+          {"snapshot", snap.to_json()},
+          {"journal_damage", r.damage ? nlohmann::json{{"line", r.damage->line},
+                                                       {"what", r.damage->what},
+                                                       {"file", r.journal_path}}
+                                      : nlohmann::json(nullptr)}};
 }
 
 // The rollout stopped (ended, paused, interrupted) and no process is running it.

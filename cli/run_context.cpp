@@ -172,13 +172,15 @@ int drive(const GlobalOptions& g, const DriveRequest& req) {
   // resume the journal says whether it is one; the store is reopened then.
   auto store_ptr = std::make_unique<state::FileStateStore>(dir, !dry_run);
   state::FileStateStore& store_ref = *store_ptr;
+  std::optional<state::JournalDamage> damage;
   {
-    auto lines = store_ref.journal();
-    if (!lines) {
-      print_error(lines.error().message);
+    auto read = store_ref.read_journal();
+    if (!read) {
+      print_error(read.error().message);
       return to_int(ExitCode::usage);
     }
-    journal = engine::events_from_journal(*lines);
+    journal = engine::events_from_journal(read->lines);
+    damage = read->damage;
   }
   const engine::Position pos = engine::replay(journal);
 
@@ -209,11 +211,31 @@ int drive(const GlobalOptions& g, const DriveRequest& req) {
                               pos.outcome, pos.exit_code, req.verb));
       return to_int(ExitCode::usage);
     }
+    // A journal that does not read cleanly up to its end leaves the position uncertain:
+    // nothing moves toward the canary on it; an abort (the safe direction) still runs.
+    const bool aborting = req.first && req.first->kind == ControlRequest::Kind::abort;
+    if (damage && !aborting) {
+      print_error(fmt::format(
+          "journal damaged at {}: where the rollout stands is uncertain, so it is not {}d; "
+          "`rollout abort {}` rolls back",
+          damage->describe(store_ref.journal_path()), req.verb, pos.name));
+      return to_int(ExitCode::rollback_failed);
+    }
     dry_run = pos.dry_run;
     if (dry_run) store_ptr = std::make_unique<state::FileStateStore>(dir, false);
   }
   state::FileStateStore& store = *store_ptr;
   store.set_lock_check([&lock = *attempt.lock] { return lock.verify(); });
+  // The journal must take records before anything moves (a torn last line is set aside
+  // here). A start is refused by its preflight; a resume refuses; an abort still rolls back.
+  const auto opened = store.open();
+  if (!opened && !start && !(req.first && req.first->kind == ControlRequest::Kind::abort)) {
+    print_error(fmt::format(
+        "{}: nothing is changed; make the journal writable (or free space), then `rollout {} "
+        "{}` again (`rollout abort` rolls back)",
+        opened.error().message, req.verb, pos.name));
+    return to_int(ExitCode::rollback_failed);
+  }
 
   // The runbook as started (a resume runs what was started, not an edited file).
   runbook::LoadOptions lo;
@@ -312,7 +334,12 @@ int drive(const GlobalOptions& g, const DriveRequest& req) {
   opts.by = state::whoami();
   opts.auto_approve = dry_run;
   opts.preflight_extra.push_back(
-      {{"what", "state directory"}, {"ok", true}, {"detail", dir + " writable, locked"}});
+      {{"what", "state directory"},
+       {"ok", opened.ok()},
+       {"detail", opened ? dir + " writable, locked" : opened.error().message}});
+  if (damage)
+    opts.journal_damage =
+        fmt::format("line {} of {} ({})", damage->line, store.journal_path(), damage->what);
 
   engine::Engine eng(book, expander, std::move(ports), opts);
   if (fake_world) eng.subscribe(fake_world.get());
@@ -326,8 +353,16 @@ int drive(const GlobalOptions& g, const DriveRequest& req) {
     eng.subscribe(notifier.get());
   }
 
-  const ExitCode code = start ? eng.start() : eng.resume(journal, req.first);
+  ExitCode code = start ? eng.start() : eng.resume(journal, req.first);
   console.reset();
+  // A journal that failed on the run's last records (after the engine's last look): the
+  // end is not recorded, so status and resume would not know it. A person must look.
+  if (const Trust t = store.trust();
+      t.kind == Trust::Kind::journal && code != ExitCode::rollback_failed) {
+    print_error(fmt::format("the end of this run is not in the journal ({}); it ended with exit {}",
+                            t.why, to_int(code)));
+    code = ExitCode::rollback_failed;
+  }
   notifier.reset();
   // The reports are rebuilt from the journal, so they say what a crash would leave too.
   if (auto lines = store.journal()) {

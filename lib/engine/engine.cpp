@@ -13,14 +13,16 @@ namespace rollout::engine {
 namespace {
 
 // Step boundaries: the journal is fsync'd after these (a crash loses at most the gate
-// measurements since the last one, never a decision).
-bool is_boundary(EventType type) {
-  switch (type) {
+// measurements since the last one, never a decision). A weight step's start is one too:
+// no traffic moves toward the canary unless the event before it is durable.
+bool is_boundary(const Event& e) {
+  switch (e.type) {
     case EventType::gate_measured:
-    case EventType::step_started:
     case EventType::warning:
     case EventType::preflight:
       return false;
+    case EventType::step_started:
+      return e.data.value("kind", "") == "weight";
     default:
       return true;
   }
@@ -28,15 +30,16 @@ bool is_boundary(EventType type) {
 
 class JournalSink : public EventSink {
  public:
-  explicit JournalSink(StateStore& store) : store_(store) {}
+  JournalSink(StateStore& store, const bool& muted) : store_(store), muted_(muted) {}
   void on_event(const Event& event) override {
-    // A failed append is not fatal to a rollout in flight (the terminal still shows it);
-    // the file store reports the failure on its own.
-    (void)store_.append(to_json(event), is_boundary(event.type));
+    // A failed append does not stop the event here (the terminal still shows it): the
+    // store remembers it, and the engine acts on trust() at its next poll.
+    if (!muted_) (void)store_.append(to_json(event), is_boundary(event));
   }
 
  private:
   StateStore& store_;
+  const bool& muted_;
 };
 
 class ReplaySink : public EventSink {
@@ -52,7 +55,7 @@ class ReplaySink : public EventSink {
 
 Engine::Engine(const runbook::Runbook& book, const Expander& expander, Ports ports, Options options)
     : book_(book), expander_(expander), ports_(std::move(ports)), opts_(std::move(options)) {
-  journal_ = std::make_unique<JournalSink>(ports_.store);
+  journal_ = std::make_unique<JournalSink>(ports_.store, journal_muted_);
   replay_sink_ = std::make_unique<ReplaySink>(replayer_);
 }
 
@@ -68,6 +71,7 @@ void Engine::emit(EventType type, const std::string& stage, std::string summary,
 }
 
 void Engine::save_state(const std::string& status) {
+  if (journal_muted_) return;
   nlohmann::json state = replayer_.position().to_json();
   state["v"] = 1;
   state["status"] = status;
@@ -173,6 +177,14 @@ ExitCode Engine::resume(const std::vector<Event>& journal, std::optional<Control
 }
 
 ExitCode Engine::run(Position from, bool resumed) {
+  if (!opts_.journal_damage.empty()) {
+    emit(EventType::warning, "",
+         fmt::format("journal damaged at {}: where the rollout stands is uncertain; only a "
+                     "rollback (from its first step) is done",
+                     opts_.journal_damage),
+         {{"message", "journal damaged at " + opts_.journal_damage}});
+    if (from.phase == Phase::rollback) from.step = 0;
+  }
   if (from.phase == Phase::rollback) {
     const std::string trigger = from.rollback_trigger.empty() ? "abort" : from.rollback_trigger;
     // A resumed rollback starts over from the first step not known to be done; an abort
@@ -188,6 +200,9 @@ ExitCode Engine::run(Position from, bool resumed) {
   // canary weight is not put back only to be taken away again.
   if (auto req = take(false)) {
     if (auto flow = on_request(*req, "", false)) return flow->code;
+  }
+  if (resumed && from.phase != Phase::done) {
+    if (auto flow = check_router_on_resume()) return flow->code;
   }
   if (from.phase == Phase::done) {
     // Everything was done before the crash but the ending was not written.
@@ -296,6 +311,9 @@ Engine::Flow Engine::run_steps(const std::vector<runbook::Step>& steps, const ch
 
 Engine::Flow Engine::set_stage_weight(const runbook::Stage& stage) {
   StepResult r = exec_weight(stage.weight, stage.name);
+  if (r.request) {
+    if (auto flow = on_request(*r.request, stage.name, false)) return flow;
+  }
   if (!r.ok)
     return Stop{rollback("step_failed",
                          fmt::format("setting weight {}% failed: {}", stage.weight, r.detail))};
@@ -327,6 +345,10 @@ void Engine::pull_requests() {
 }
 
 std::optional<ControlRequest> Engine::take(bool take_advance) {
+  // Trust is checked at every poll, so a hold notices a broken journal or a lost lock
+  // within a poll (the real clock wakes at least every 250 ms). A rollback asks for itself.
+  check_trust();
+  if (distrust_ && !in_rollback_) return distrust_request();
   pull_requests();
   for (auto it = pending_.begin(); it != pending_.end(); ++it) {
     if (it->kind == ControlRequest::Kind::advance && !take_advance) continue;

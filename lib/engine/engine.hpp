@@ -51,6 +51,10 @@ struct Options {
   bool auto_approve = false;
   // Extra preflight results the caller measured (e.g. the state directory is writable).
   std::vector<nlohmann::json> preflight_extra;
+  // resume: the journal does not read cleanly ("PATH:LINE: what"), so where the rollout
+  // stands is uncertain. The caller lets only an abort through; it rolls back from the
+  // first step and records why.
+  std::string journal_damage;
 };
 
 class Engine {
@@ -134,6 +138,16 @@ class Engine {
   std::optional<ControlRequest> wait_until(Duration deadline, bool take_advance);
   std::optional<ControlRequest> take(bool take_advance);
 
+  // Trust in what this process knows (trust.cpp): the journal is durable, the lock ours.
+  void check_trust();
+  bool lock_lost() const { return distrust_ && distrust_->kind == Trust::Kind::lock; }
+  ControlRequest distrust_request() const;
+  Flow on_distrust(const std::string& stage);
+  std::string unrecorded() const;  // what the journal failure left out, for the outcome
+  // resume: a router that can be read and shows less canary than the journal says means
+  // the journal may have lost its last records: nothing moves toward the canary then.
+  Flow check_router_on_resume();
+
   Expander expander_for(const runbook::Stage* stage) const;
   void emit(EventType type, const std::string& stage, std::string summary,
             nlohmann::json data = nlohmann::json::object());
@@ -152,7 +166,9 @@ class Engine {
   Duration started_at_{0};
   int interrupts_ = 0;
   bool in_rollback_ = false;
-  int measurements_ = 0;  // in the current hold
+  int measurements_ = 0;           // in the current hold
+  std::optional<Trust> distrust_;  // set once the store stopped being trusted
+  bool journal_muted_ = false;     // the lock is lost: another process owns the files now
 };
 
 }  // namespace rollout::engine

@@ -23,13 +23,14 @@
 //   abort_requested   by, reason
 //   interrupted       signal, action ("pause"|"rollback"|"stop")
 //   stage_completed   duration_ms, measurements
-//   rollback_started  reason, trigger ("breach"|"step_failed"|"abort"|"interrupt"|"timeout"), budget_ms
+//   rollback_started  reason, trigger ("breach"|"step_failed"|"abort"|"interrupt"|"timeout"|"journal"), budget_ms
 //   rollback_step     index, kind, description, ok, duration_ms, budget_ms, attempts, detail
 //   rollback_finished ok, duration_ms, budget_ms, over_budget, undone:[description]
 //   completed         duration_ms
 //   warning           message
 //   finished          outcome ("completed"|"rolled_back"|"aborted"|"paused"|
-//                     "rollback_failed"|"interrupted"|"preflight_failed"), exit_code, reason
+//                     "rollback_failed"|"interrupted"|"preflight_failed"|"journal_failed"|
+//                     "uncertain"|"lock_lost" (never written: shown only)), exit_code, reason
 // clang-format on
 #pragma once
 

@@ -39,8 +39,10 @@ const char* to_string(Phase phase) {
 }
 
 bool Position::final() const {
+  // A rollback finished on a failing journal ended the rollout too (exit 6 says a person
+  // must look at the state directory), once its end is in the journal.
   return outcome == "completed" || outcome == "rolled_back" || outcome == "aborted" ||
-         outcome == "preflight_failed";
+         outcome == "preflight_failed" || (outcome == "journal_failed" && phase == Phase::done);
 }
 
 nlohmann::json Position::to_json() const {

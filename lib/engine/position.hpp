@@ -46,8 +46,9 @@ struct Position {
   std::int64_t last_t_ms = 0;
   std::uint64_t last_seq = 0;
 
-  // The rollout ended for good: completed, rolled back, aborted, or refused by preflight
-  // before touching anything (a failed rollback and a pause or interrupt can continue).
+  // The rollout ended for good: completed, rolled back (also on a failing journal:
+  // journal_failed after a finished rollback), aborted, or refused by preflight before
+  // touching anything (a failed rollback and a pause or interrupt can continue).
   bool final() const;
   nlohmann::json to_json() const;
 };

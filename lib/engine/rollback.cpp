@@ -31,6 +31,12 @@ ExitCode Engine::rollback(const std::string& trigger, const std::string& reason,
     int attempts = 0;
     StepResult r;
     for (;;) {
+      // A lost lock stops even a rollback: another process may be driving the router.
+      check_trust();
+      if (lock_lost()) {
+        stopped = true;
+        break;
+      }
       ++attempts;
       const Duration left = std::max(Duration(1), step_t0 + step_budget - clock.now());
       r = execute(step, nullptr, left, true);
@@ -55,6 +61,7 @@ ExitCode Engine::rollback(const std::string& trigger, const std::string& reason,
                            {"duration_ms", took.count()},
                            {"budget_ms", step_budget.count()},
                            {"attempts", attempts}};
+    if (lock_lost()) break;
     if (!r.detail.empty()) data["detail"] = r.detail;
     if (!r.output.empty()) data["output"] = r.output;
     emit(EventType::rollback_step, "",
@@ -62,6 +69,7 @@ ExitCode Engine::rollback(const std::string& trigger, const std::string& reason,
                      attempts > 1 ? fmt::format(" after {} attempts", attempts) : "",
                      r.detail.empty() ? "" : " (" + r.detail + ")"),
          std::move(data));
+    save_state("rolling_back");
     if (stopped || !r.ok) {
       // Later steps depend on earlier ones (never kill the canary while it still takes
       // traffic): the rest is left for a person, and listed.
@@ -69,6 +77,10 @@ ExitCode Engine::rollback(const std::string& trigger, const std::string& reason,
         undone.push_back(describe(steps[u], nullptr));
       break;
     }
+  }
+  if (lock_lost()) {
+    in_rollback_ = false;
+    return on_distrust("")->code;
   }
   if (stopped) {
     emit(EventType::interrupted, "", "second interrupt: rollback stopped",
@@ -88,10 +100,17 @@ ExitCode Engine::rollback(const std::string& trigger, const std::string& reason,
          : fmt::format("ROLLBACK INCOMPLETE: still to do: {}", fmt::join(undone, "; "));
   emit(EventType::rollback_finished, "", summary, std::move(data));
   in_rollback_ = false;
+  check_trust();
+  if (lock_lost()) return on_distrust("")->code;
+  const std::string journal_note = distrust_ ? "; " + unrecorded() : "";
   if (!ok)
-    return finish(
-        "rollback_failed", ExitCode::rollback_failed,
-        fmt::format("rollback incomplete ({}): still to do: {}", reason, fmt::join(undone, "; ")));
+    return finish("rollback_failed", ExitCode::rollback_failed,
+                  fmt::format("rollback incomplete ({}): still to do: {}{}", reason,
+                              fmt::join(undone, "; "), journal_note));
+  // Rolled back, but not on a journal that can be trusted: a person must look (exit 6).
+  if (distrust_)
+    return finish("journal_failed", ExitCode::rollback_failed,
+                  fmt::format("rolled back ({}); {}", reason, unrecorded()));
   if (trigger == "abort" || trigger == "interrupt")
     return finish("aborted", ExitCode::aborted, reason);
   return finish("rolled_back", ExitCode::rolled_back, reason);
@@ -116,6 +135,7 @@ ExitCode Engine::pause_exit(const std::string& reason, const std::string& stage)
 Engine::Flow Engine::on_request(const ControlRequest& request, const std::string& stage,
                                 bool in_hold) {
   (void)in_hold;
+  if (distrust_) return on_distrust(stage);
   switch (request.kind) {
     case ControlRequest::Kind::advance:
       return std::nullopt;

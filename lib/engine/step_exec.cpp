@@ -51,6 +51,16 @@ Engine::StepResult Engine::execute(const runbook::Step& step, const runbook::Sta
 Engine::StepResult Engine::exec_weight(int canary, const std::string& stage) {
   const Split split{100 - canary, canary};
   StepResult r;
+  if (canary > replayer_.position().split.canary) {
+    // Toward the canary only on a durable journal and a lock still ours.
+    check_trust();
+    if (distrust_) {
+      r.ok = false;
+      r.detail = "not moved toward the canary: " + distrust_->why;
+      r.request = distrust_request();
+      return r;
+    }
+  }
   auto set = ports_.router.set(split);
   r.ok = set.ok();
   if (!r.ok) r.detail = set.error().message;
@@ -60,6 +70,7 @@ Engine::StepResult Engine::exec_weight(int canary, const std::string& stage) {
        r.ok ? fmt::format("traffic {}/{} (stable/canary)", split.stable, split.canary)
             : fmt::format("setting traffic {}/{} FAILED: {}", split.stable, split.canary, r.detail),
        std::move(data));
+  save_state(in_rollback_ ? "rolling_back" : "running");  // state.json follows the router
   return r;
 }
 

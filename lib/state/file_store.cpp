@@ -2,6 +2,7 @@
 #include "state/file_store.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -19,6 +20,86 @@ namespace rollout::state {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+Result<void> write_all(int fd, const char* data, std::size_t size) {
+  std::size_t done = 0;
+  while (done < size) {
+    const ssize_t n = ::write(fd, data + done, size - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return make_error(std::strerror(errno));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  return {};
+}
+
+// Makes STATE_DIR/NAME/journal.reserve (kJournalReserveBytes, synced) unless it exists.
+Result<void> make_reserve(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 &&
+      static_cast<std::size_t>(st.st_size) >= kJournalReserveBytes)
+    return {};
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) return make_error(fmt::format("cannot create {}: {}", path, std::strerror(errno)));
+  const std::string zeros(kJournalReserveBytes, '\0');
+  auto r = write_all(fd, zeros.data(), zeros.size());
+  if (r && ::fsync(fd) != 0) r = make_error(std::strerror(errno));
+  ::close(fd);
+  if (!r) {
+    ::unlink(path.c_str());
+    return make_error(fmt::format("cannot reserve {} KiB for the journal in {}: {}",
+                                  kJournalReserveBytes / 1024,
+                                  fs::path(path).parent_path().string(), r.error().message));
+  }
+  return {};
+}
+
+// A last line without its newline is a write cut short: keep it in PATH.torn, cut it off.
+Result<void> repair_torn_tail(int fd, const std::string& path, bool durable) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || st.st_size == 0) return {};
+  const off_t size = st.st_size;
+  char last = '\n';
+  if (::pread(fd, &last, 1, size - 1) != 1 || last == '\n') return {};
+  off_t keep = 0;  // bytes up to and with the last newline
+  char buf[4096];
+  for (off_t end = size; end > 0 && keep == 0;) {
+    const off_t start = end > static_cast<off_t>(sizeof buf) ? end - sizeof buf : 0;
+    const ssize_t n = ::pread(fd, buf, static_cast<std::size_t>(end - start), start);
+    if (n <= 0) return make_error(fmt::format("cannot read {}: {}", path, std::strerror(errno)));
+    for (ssize_t i = n - 1; i >= 0; --i)
+      if (buf[i] == '\n') {
+        keep = start + i + 1;
+        break;
+      }
+    end = start;
+  }
+  std::string fragment(static_cast<std::size_t>(size - keep), '\0');
+  if (::pread(fd, fragment.data(), fragment.size(), keep) != static_cast<ssize_t>(fragment.size()))
+    return make_error(fmt::format("cannot read {}: {}", path, std::strerror(errno)));
+  fragment += '\n';
+  const std::string torn = path + ".torn";
+  const int tfd =
+      ::open(torn.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (tfd < 0) return make_error(fmt::format("cannot write {}: {}", torn, std::strerror(errno)));
+  auto w = write_all(tfd, fragment.data(), fragment.size());
+  if (w && durable && ::fsync(tfd) != 0) w = make_error(std::strerror(errno));
+  ::close(tfd);
+  if (!w) return make_error(fmt::format("cannot write {}: {}", torn, w.error().message));
+  if (::ftruncate(fd, keep) != 0 || (durable && ::fdatasync(fd) != 0))
+    return make_error(
+        fmt::format("cannot cut the torn last line of {}: {}", path, std::strerror(errno)));
+  return {};
+}
+
+}  // namespace
+
+std::string JournalDamage::describe(const std::string& path) const {
+  return fmt::format("{}:{}: {}", path, line, what);
+}
+
 FileStateStore::FileStateStore(std::string dir, bool durable)
     : dir_(std::move(dir)), durable_(durable) {}
 
@@ -26,50 +107,126 @@ FileStateStore::~FileStateStore() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-Result<void> FileStateStore::append(const nlohmann::json& record, bool sync) {
+std::string FileStateStore::journal_path() const {
+  return (fs::path(dir_) / "journal.jsonl").string();
+}
+
+void FileStateStore::fail(std::string why) {
+  ++lost_;
+  if (failure_.empty()) failure_ = std::move(why);
+}
+
+Result<void> FileStateStore::open() {
   std::lock_guard lock(mu_);
-  if (fd_ < 0) {
-    const std::string path = (fs::path(dir_) / "journal.jsonl").string();
-    fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd_ < 0) return make_error(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
+  return open_locked();
+}
+
+Result<void> FileStateStore::open_locked() {
+  if (fd_ >= 0) return {};
+  const std::string path = journal_path();
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) return make_error(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
+  if (auto r = repair_torn_tail(fd, path, durable_); !r) {
+    ::close(fd);
+    return r;
   }
-  // One write per line: O_APPEND keeps a line whole even if status reads concurrently.
-  std::string line = record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  line += '\n';
-  std::size_t done = 0;
-  while (done < line.size()) {
-    const ssize_t n = ::write(fd_, line.data() + done, line.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const auto err = make_error(fmt::format("journal write failed: {}", std::strerror(errno)));
-      if (!warned_) std::fprintf(stderr, "rollout: warning: %s\n", err.message.c_str());
-      warned_ = true;
-      return err;
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (sync && durable_ && ::fdatasync(fd_) != 0)
-    return make_error(fmt::format("journal fsync failed: {}", std::strerror(errno)));
+  fd_ = fd;
+  if (durable_) return make_reserve((fs::path(dir_) / "journal.reserve").string());
   return {};
 }
 
-Result<std::vector<nlohmann::json>> FileStateStore::journal() const {
-  const std::string path = (fs::path(dir_) / "journal.jsonl").string();
-  std::ifstream in(path);
-  std::vector<nlohmann::json> out;
+// One write per line: O_APPEND keeps a line whole even if status reads concurrently. A
+// line that could not be written whole is cut off again, so the next starts on its own.
+Result<void> FileStateStore::write_line(const std::string& line) {
+  struct stat st {};
+  const off_t before = ::fstat(fd_, &st) == 0 ? st.st_size : -1;
+  std::size_t done = 0;
+  bool released = false;
+  while (done < line.size()) {
+    const ssize_t n = ::write(fd_, line.data() + done, line.size() - done);
+    if (n >= 0) {
+      done += static_cast<std::size_t>(n);
+      continue;
+    }
+    const int err = errno;
+    if (err == EINTR) continue;
+    const std::string reserve = (fs::path(dir_) / "journal.reserve").string();
+    if ((err == ENOSPC || err == EDQUOT) && !released && ::unlink(reserve.c_str()) == 0) {
+      // The disk is full: give up the reserve so this record and the rollback's fit.
+      released = true;
+      if (failure_.empty())
+        failure_ = fmt::format("journal write failed: {} (the state directory {} is full)",
+                               std::strerror(err), dir_);
+      continue;
+    }
+    if (before >= 0 && done > 0 && ::ftruncate(fd_, before) != 0) { /* reported below */
+    }
+    return make_error(fmt::format("journal write failed: {}", std::strerror(err)));
+  }
+  return {};
+}
+
+Result<void> FileStateStore::append(const nlohmann::json& record, bool sync) {
+  std::lock_guard lock(mu_);
+  if (auto r = open_locked(); !r && fd_ < 0) {
+    fail(r.error().message);
+    return r;
+  }
+  std::string line = record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  line += '\n';
+  if (auto r = write_line(line); !r) {
+    fail(r.error().message);
+    return r;
+  }
+  if (sync && durable_ && ::fdatasync(fd_) != 0) {
+    auto err = make_error(fmt::format("journal fsync failed: {}", std::strerror(errno)));
+    fail(err.message);
+    return err;
+  }
+  return {};
+}
+
+Result<JournalRead> FileStateStore::read_journal() const {
+  const std::string path = journal_path();
+  std::ifstream in(path, std::ios::binary);
+  JournalRead out;
   if (!in) {
     std::error_code ec;
     if (!fs::exists(path, ec)) return out;
     return make_error("cannot read " + path);
   }
   std::string line;
+  std::size_t n = 0;
+  std::optional<std::int64_t> prev_seq;
   while (std::getline(in, line)) {
+    ++n;
+    const bool torn = in.eof();  // getline met the end before a newline: the last line, cut
     if (line.empty()) continue;
-    // A line cut short by a crash is skipped; the lines before it are the truth.
     auto j = nlohmann::json::parse(line, nullptr, false);
-    if (!j.is_discarded()) out.push_back(std::move(j));
+    if (j.is_discarded()) {
+      // A torn last line is a crash mid-write; any other unreadable line is damage.
+      if (!torn && !out.damage) out.damage = JournalDamage{n, "not a JSON line"};
+      continue;
+    }
+    if (auto s = j.find("seq"); s != j.end() && s->is_number_integer()) {
+      const auto seq = s->get<std::int64_t>();
+      if (prev_seq && seq != *prev_seq + 1 && !out.damage)
+        out.damage = JournalDamage{
+            n, seq <= *prev_seq
+                   ? fmt::format("event seq {} after seq {} (written twice)", seq, *prev_seq)
+                   : fmt::format("event seq {} follows seq {} ({} event(s) missing)", seq,
+                                 *prev_seq, seq - *prev_seq - 1)};
+      prev_seq = seq;
+    }
+    out.lines.push_back(std::move(j));
   }
   return out;
+}
+
+Result<std::vector<nlohmann::json>> FileStateStore::journal() const {
+  auto r = read_journal();
+  if (!r) return r.error();
+  return std::move(r->lines);
 }
 
 Result<void> FileStateStore::save_state(const nlohmann::json& state) {
@@ -89,8 +246,18 @@ Result<std::optional<nlohmann::json>> FileStateStore::load_state() const {
   return std::optional<nlohmann::json>(std::move(j));
 }
 
-Result<void> FileStateStore::trusted() const {
-  if (lock_check_) return lock_check_();
+Trust FileStateStore::trust() const {
+  {
+    std::lock_guard lock(mu_);
+    if (!failure_.empty()) {
+      return Trust{Trust::Kind::journal,
+                   lost_ ? fmt::format("{}; {} event(s) not recorded", failure_, lost_) : failure_,
+                   lost_};
+    }
+  }
+  if (lock_check_) {
+    if (auto r = lock_check_(); !r) return Trust{Trust::Kind::lock, r.error().message, 0};
+  }
   return {};
 }
 

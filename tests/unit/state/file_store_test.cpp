@@ -55,10 +55,92 @@ TEST_CASE("the journal reads back line by line; a line cut short by a crash is s
     std::ofstream out(t.path + "/journal.jsonl", std::ios::app);
     out << "{\"seq\":3,\"type\":\"warn";  // the process died mid-write
   }
-  auto j = store.journal();
+  auto j = store.read_journal();
   REQUIRE(j.ok());
-  REQUIRE(j->size() == 3);
-  CHECK((*j)[2]["seq"] == 2);
+  REQUIRE(j->lines.size() == 3);
+  CHECK(j->lines[2]["seq"] == 2);
+  CHECK_FALSE(j->damage);  // a torn last line is a crash, not damage
+}
+
+TEST_CASE(
+    "opening a torn journal keeps the fragment aside and the next record on a line of its own") {
+  TempDir t;
+  {
+    state::FileStateStore store(t.path);
+    for (int i = 1; i <= 3; ++i)
+      REQUIRE(store.append({{"seq", i}, {"type", "warning"}}, true).ok());
+  }
+  {
+    std::ofstream out(t.path + "/journal.jsonl", std::ios::app);
+    out << "{\"seq\":4,\"type\":\"gate_mea";
+  }
+  state::FileStateStore store(t.path);
+  REQUIRE(store.open().ok());
+  REQUIRE(store.append({{"seq", 4}, {"type", "rollout_started"}}, true).ok());
+  auto j = store.read_journal();
+  REQUIRE(j.ok());
+  REQUIRE(j->lines.size() == 4);
+  CHECK(j->lines[3]["type"] == "rollout_started");
+  CHECK_FALSE(j->damage);
+  std::ifstream torn(t.path + "/journal.jsonl.torn");
+  std::string fragment;
+  std::getline(torn, fragment);
+  CHECK(fragment == "{\"seq\":4,\"type\":\"gate_mea");
+  CHECK(fs::file_size(t.path + "/journal.reserve") == state::kJournalReserveBytes);
+}
+
+TEST_CASE("a corrupt line or missing events before the end: damage, named by line") {
+  TempDir t;
+  auto write = [&](const std::string& text) {
+    std::ofstream out(t.path + "/journal.jsonl", std::ios::trunc);
+    out << text;
+  };
+  state::FileStateStore store(t.path);
+  write("{\"seq\":1,\"type\":\"a\"}\n{\"seq\":2,\"ty\n{\"seq\":3,\"type\":\"c\"}\n");
+  auto j = store.read_journal();
+  REQUIRE(j.ok());
+  REQUIRE(j->damage);
+  CHECK(j->damage->line == 2);
+  CHECK(j->damage->describe("J") == "J:2: not a JSON line");
+  CHECK(j->lines.size() == 2);
+  write("{\"seq\":1,\"type\":\"a\"}\n{\"seq\":4,\"type\":\"d\"}\n");
+  j = store.read_journal();
+  REQUIRE(j->damage);
+  CHECK(j->damage->line == 2);
+  CHECK(j->damage->what == "event seq 4 follows seq 1 (2 event(s) missing)");
+  write("{\"seq\":1,\"type\":\"a\"}\n{\"seq\":1,\"type\":\"a\"}\n");
+  CHECK(store.read_journal()->damage->what == "event seq 1 after seq 1 (written twice)");
+  write("{\"seq\":1,\"type\":\"a\"}\n{\"seq\":2,\"type\":\"b\"}\n");
+  CHECK_FALSE(store.read_journal()->damage);
+}
+
+TEST_CASE("a journal that cannot be written stays untrusted (sticky); a lost lock is told apart") {
+  TempDir t;
+  state::FileStateStore store(t.path);
+  fs::create_directory(t.path + "/journal.jsonl");  // open() fails: EISDIR
+  CHECK(store.trust().ok());
+  CHECK_FALSE(store.append({{"seq", 1}, {"type", "warning"}}, true).ok());
+  auto tr = store.trust();
+  CHECK(tr.kind == Trust::Kind::journal);
+  CHECK(tr.why.find("journal.jsonl") != std::string::npos);
+  CHECK(tr.lost == 1);
+  fs::remove(t.path + "/journal.jsonl");
+  CHECK(store.append({{"seq", 2}, {"type", "warning"}}, true).ok());  // still tries to record
+  CHECK(store.trust().kind == Trust::Kind::journal);                  // but stays untrusted
+  CHECK_FALSE(store.trusted().ok());
+
+  state::FileStateStore other(t.path + "/x");
+  fs::create_directory(t.path + "/x");
+  other.set_lock_check([] { return Result<void>(make_error("lock file replaced")); });
+  CHECK(other.trust().kind == Trust::Kind::lock);
+  CHECK(other.trust().why == "lock file replaced");
+}
+
+TEST_CASE("a journal symlinked elsewhere is not followed") {
+  TempDir t;
+  fs::create_symlink("/dev/null", t.path + "/journal.jsonl");
+  state::FileStateStore store(t.path);
+  CHECK_FALSE(store.open().ok());
 }
 
 TEST_CASE("state.json is replaced whole, and no temp file is left") {
