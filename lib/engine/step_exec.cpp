@@ -255,7 +255,15 @@ Engine::StepResult Engine::exec_http(const runbook::HttpStep& step, std::optiona
     if (!hv) return StepResult{false, hv.error().message, "", std::nullopt, std::nullopt};
     req.headers[k] = *hv;
   }
+  // With a limit (a rollback step's budget) the retries share it: each attempt gets what
+  // is left, and none starts once it is spent.
+  const std::optional<Duration> until =
+      limit ? std::optional<Duration>(ports_.clock.now() + *limit) : std::nullopt;
   for (int attempt = 0; attempt <= std::max(0, step.retries); ++attempt) {
+    if (until) {
+      if (attempt > 0 && ports_.clock.now() >= *until) break;
+      req.timeout = cap(step.timeout, std::max(Duration(1), *until - ports_.clock.now()));
+    }
     auto resp = ports_.http.send(req);
     if (resp && resp->status >= 200 && resp->status < 300) {
       r.ok = true;
@@ -266,8 +274,9 @@ Engine::StepResult Engine::exec_http(const runbook::HttpStep& step, std::optiona
     r.detail = resp ? fmt::format("HTTP {}: {}", resp->status, excerpt(resp->body, 200))
                     : resp.error().message;
     if (attempt < step.retries) {
-      if (auto stop =
-              wait_until(ports_.clock.now() + Duration(1000 << std::min(attempt, 4)), false)) {
+      Duration pause(1000 << std::min(attempt, 4));
+      if (until && ports_.clock.now() + pause >= *until) break;
+      if (auto stop = wait_until(ports_.clock.now() + pause, false)) {
         r.request = std::move(stop);
         return r;
       }

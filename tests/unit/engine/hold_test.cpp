@@ -1,6 +1,7 @@
-// Holds are bounded: a notify breach notifies once per episode and never extends a hold;
-// a hold whose gates are not passing at its end waits at most max_extend, then the stage's
-// breach rule acts; health steps end within their deadline whatever the probe timeout.
+// Every wait of the engine is bounded: a notify breach notifies once per episode and never
+// extends a hold; a hold whose gates are not passing at its end waits at most max_extend,
+// then the stage's breach rule acts; a health step ends within its deadline whatever its
+// probe timeout; an http rollback step's retries stay within its budget.
 #include <doctest/doctest.h>
 
 #include <stdexcept>
@@ -217,4 +218,44 @@ TEST_CASE("a health step ends within its deadline, whatever its probe timeout") 
     CHECK(f.data["duration_ms"].get<std::int64_t>() <= Duration(2s + 100ms).count());
   }
   CHECK(seen);
+}
+
+namespace {
+
+// An HTTP endpoint that never answers: each request takes the whole timeout it was given.
+class HungHttp : public rollout::HttpClient {
+ public:
+  explicit HungHttp(rollout::fakes::VirtualClock& clock) : clock_(clock) {}
+  rollout::Result<rollout::HttpResponse> send(const rollout::HttpRequest& request) override {
+    clock_.advance(request.timeout);
+    return rollout::make_error("timeout after " + rollout::format_duration(request.timeout));
+  }
+
+ private:
+  rollout::fakes::VirtualClock& clock_;
+};
+
+}  // namespace
+
+TEST_CASE("an http rollback step and its retries stay within the step's budget") {
+  auto book = small_book();
+  rollout::runbook::HttpStep hook;
+  hook.url = "http://127.0.0.1:9/hook";
+  hook.timeout = 10s;
+  hook.retries = 2;
+  book.rollback.steps = {step(rollout::runbook::WeightStep{0}, 10s), step(hook, 5s)};
+  Rig rig(book);
+  rig.world.script("error_rate", value_at("canary", 1min, 0.5));
+  HungHttp http(rig.clock);
+  rollout::engine::Ports ports{
+      rig.clock,           rig.control, rig.world.router(), rig.world.sources(), rig.world.health(),
+      rig.world.process(), http,        rig.store};
+  rollout::engine::Engine e(rig.book, rig.expander, ports, {});
+  e.subscribe(&rig.world);
+  e.subscribe(&rig.rec);
+  CHECK(e.start() == ExitCode::rollback_failed);
+  const auto steps = rig.rec.of(EventType::rollback_step);
+  REQUIRE(steps.size() == 2);
+  CHECK(steps[1].data["ok"] == false);
+  CHECK(steps[1].data["duration_ms"].get<std::int64_t>() <= Duration(5s).count());
 }
