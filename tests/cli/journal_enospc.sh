@@ -9,7 +9,7 @@ if [ -z "${IN_NS:-}" ]; then
 fi
 source "$SRC/tests/cli/engine_helpers.bash"
 mkdir -p "$ROLLOUT_STATE_DIR"
-mount -t tmpfs -o size=200k tmpfs "$ROLLOUT_STATE_DIR" || fail "cannot mount a tmpfs"
+mount -t tmpfs -o size=200k,mode=0700 tmpfs "$ROLLOUT_STATE_DIR" || fail "cannot mount a tmpfs"
 trap 'umount -l "$ROLLOUT_STATE_DIR" 2>/dev/null; cleanup' EXIT
 write_runbook "$T/rb.toml" 60s
 sed -i '0,/interval = "1s"/s//interval = "200ms"/' "$T/rb.toml"

@@ -271,7 +271,11 @@ TEST_CASE("kill: a step that would signal more than max_processes signals none a
   std::vector<std::unique_ptr<Background>> procs;
   for (int i = 0; i < 3; ++i)
     procs.push_back(std::make_unique<Background>(
-        std::vector<std::string>{"sh", "-c", "sleep 60; : " + marker + " " + secret}, dir / "log"));
+        // No shell: a shell forks for `sleep`, and between fork and exec the child has the
+        // same command line, so a kill may see it too and count more than three.
+        std::vector<std::string>{"/usr/bin/python3", "-c", "import time; time.sleep(60)", marker,
+                                 secret},
+        dir / "log"));
   REQUIRE(testsupport::wait_until(
       [&] {
         for (auto& p : procs)
@@ -290,7 +294,8 @@ TEST_CASE("kill: a step that would signal more than max_processes signals none a
   CHECK(msg.find("max_processes = 2") != std::string::npos);
   for (auto& p : procs) {
     CHECK(alive(p->pid()));  // nothing was signalled
-    CHECK(msg.find(std::to_string(p->pid()) + " sh -c sleep 60; : " + marker) != std::string::npos);
+    CHECK(msg.find(std::to_string(p->pid()) + " /usr/bin/python3 -c import time; time.sleep(60) " +
+                   marker) != std::string::npos);
   }
   CHECK(msg.find(secret) == std::string::npos);
 
