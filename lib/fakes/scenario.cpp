@@ -232,16 +232,9 @@ void read_router(const toml::table& t, const Names& names, Scenario& sc, Reader&
 ScenarioLoaded parse_scenario(std::string_view toml_text, const std::string& path,
                               const runbook::Runbook* book) {
   ScenarioLoaded out;
-  out.diagnostics = runbook::prescan(toml_text, path, "scenario");
-  if (!out.diagnostics.empty()) return out;
-  toml::table root;
-  try {
-    root = toml::parse(toml_text, path);
-  } catch (const toml::parse_error& e) {
-    out.diagnostics.push_back(
-        {path, Reader::pos(e.source()), Diagnostic::Severity::error, std::string(e.description())});
-    return out;
-  }
+  auto parsed = runbook::parse_toml(toml_text, path, "scenario", out.diagnostics);
+  if (!parsed) return out;
+  const toml::table& root = *parsed;
   Reader r(path);
   const Names names(book);
   Scenario sc;

@@ -12,6 +12,7 @@
 
 #include "runbook/parse.hpp"
 #include "runbook/prescan.hpp"
+#include "runbook/reader.hpp"
 
 namespace rollout::runbook {
 
@@ -29,32 +30,11 @@ std::string Diagnostic::str() const {
 Loaded parse_runbook(std::string_view toml_text, const std::string& path,
                      const LoadOptions& options) {
   Loaded out;
-  // Limits first: toml++ recurses per dotted-key part and nesting level (a hostile file
-  // overflowed its stack), and every later pass costs time in the size of the text.
-  out.diagnostics = prescan(toml_text, path, "runbook");
-  if (!out.diagnostics.empty()) return out;
+  auto doc = parse_toml(toml_text, path, "runbook", out.diagnostics);
+  if (!doc) return out;
   Reader r(path);
-  toml::table doc;
-#if TOML_EXCEPTIONS
-  try {
-    doc = toml::parse(toml_text, path);
-  } catch (const toml::parse_error& e) {
-    out.diagnostics.push_back(
-        {path, Reader::pos(e.source()), Diagnostic::Severity::error, std::string(e.description())});
-    return out;
-  }
-#else
-  auto parsed = toml::parse(toml_text, path);
-  if (!parsed) {
-    out.diagnostics.push_back({path, Reader::pos(parsed.error().source()),
-                               Diagnostic::Severity::error,
-                               std::string(parsed.error().description())});
-    return out;
-  }
-  doc = std::move(parsed).table();
-#endif
   ParseExtras extras;
-  Runbook book = parse_document(doc, r, extras);
+  Runbook book = parse_document(*doc, r, extras);
   book.path = path;
   validate_document(book, extras, r, options);
   out.diagnostics = std::move(r.diagnostics);

@@ -2,8 +2,36 @@
 #include "runbook/reader.hpp"
 
 #include "core/suggest.hpp"
+#include "runbook/prescan.hpp"
 
 namespace rollout::runbook {
+
+std::optional<toml::table> parse_toml(std::string_view text, const std::string& path,
+                                      std::string_view what, std::vector<Diagnostic>& out) {
+  // Limits first: toml++ recurses per dotted-key part and nesting level (a hostile file
+  // overflowed its stack), and every later pass costs time in the size of the text.
+  if (auto over = prescan(text, path, what); !over.empty()) {
+    out.insert(out.end(), over.begin(), over.end());
+    return std::nullopt;
+  }
+#if TOML_EXCEPTIONS
+  try {
+    return toml::parse(text, path);
+  } catch (const toml::parse_error& e) {
+    out.push_back(
+        {path, Reader::pos(e.source()), Diagnostic::Severity::error, std::string(e.description())});
+    return std::nullopt;
+  }
+#else
+  auto parsed = toml::parse(text, path);
+  if (!parsed) {
+    out.push_back({path, Reader::pos(parsed.error().source()), Diagnostic::Severity::error,
+                   std::string(parsed.error().description())});
+    return std::nullopt;
+  }
+  return std::move(parsed).table();
+#endif
+}
 
 void Reader::error(Pos p, std::string message) {
   diagnostics.push_back({file_, p, Diagnostic::Severity::error, std::move(message)});

@@ -17,6 +17,12 @@
 
 namespace rollout::runbook {
 
+// A file's TOML, once its text is within prescan()'s limits: nullopt, with the located
+// diagnostic appended, when it is over a limit or not TOML. `what` names the file in
+// messages ("runbook", "scenario").
+std::optional<toml::table> parse_toml(std::string_view text, const std::string& path,
+                                      std::string_view what, std::vector<Diagnostic>& out);
+
 // Where a templated string sits decides which ${...} names it may use.
 enum class Scope { vars, general, notify };
 
