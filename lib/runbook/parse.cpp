@@ -682,7 +682,10 @@ void parse_rollback(const toml::table& doc, Runbook& book, Reader& r) {
     if (steps->empty())
       r.warning(Reader::pos(*t->get("steps")),
                 "rollback has no steps: a breach would leave traffic where it is");
+    // A rollback runs outside any stage: ${stage.*} would have no value there.
+    r.scope = Scope::rollback;
     book.rollback.steps = parse_steps(*steps, StepContext{&book, "[rollback] steps"}, r);
+    r.scope = Scope::general;
     check_rollback_direction(book, r);
     Duration sum{0};
     for (const auto& s : book.rollback.steps)

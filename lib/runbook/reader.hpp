@@ -24,7 +24,7 @@ std::optional<toml::table> parse_toml(std::string_view text, const std::string& 
                                       std::string_view what, std::vector<Diagnostic>& out);
 
 // Where a templated string sits decides which ${...} names it may use.
-enum class Scope { vars, general, notify };
+enum class Scope { vars, general, notify, rollback };
 
 struct TemplateUse {
   std::string raw;

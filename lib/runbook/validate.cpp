@@ -86,6 +86,10 @@ void check_template(const TemplateUse& use, const Runbook& book, Reader& r,
                        ".} has " + Reader::join(names));
       else if (ns == "event" && use.scope != Scope::notify)
         r.error(p, "${" + ref + "} is only known in a [[notify]] body, url or header");
+      else if (ns == "stage" && use.scope == Scope::rollback)
+        r.error(p, "${" + ref +
+                       "} has no value in a [rollback] step: a rollback runs outside any stage "
+                       "(${weight.stable} and ${weight.canary} say where traffic is)");
     }
     i = close + 1;
   }

@@ -189,3 +189,21 @@ TEST_CASE("a timeout of 0 is refused: to libcurl it means no limit at all") {
                        "urls = [\"http://127.0.0.1:8082/health\"]\ntimeout = \"0ms\"")),
              "would mean no limit"));
 }
+
+TEST_CASE("${stage.*} in a rollback step is an error at the template: it has no value there") {
+  // A rollback runs outside any stage; such a step used to fail only when the rollback ran.
+  auto l = load(kBase +
+                "\n[rollback]\nsteps = [{ weight = 0 }, { run = [\"echo\", "
+                "\"${stage.name}\", \"${weight.canary}\"] }]\n");
+  INFO(dump(l));
+  auto* d = find(l, "${stage.name} has no value in a [rollback] step");
+  REQUIRE(d);
+  CHECK(d->pos.line == 40);
+  CHECK(d->pos.col == 44);
+  CHECK(errors(l) == 1);  // ${weight.canary} is fine there
+  // In a stage's steps it is known.
+  CHECK(load(edit("hold = \"2h\"\n",
+                  "hold = \"2h\"\nbefore = [{ run = [\"echo\", "
+                  "\"${stage.name}\"] }]\n"))
+            .ok());
+}
