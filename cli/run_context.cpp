@@ -15,7 +15,9 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "core/atomic_file.hpp"
 #include "core/duration.hpp"
+#include "core/utc_time.hpp"
 #include "engine/engine.hpp"
 #include "engine/position.hpp"
 #include "fakes/scenario.hpp"
@@ -50,20 +52,11 @@ bool interactive() {
 
 namespace {
 
-std::string stamp_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
-  return buf;
-}
-
 Result<void> copy_private(const std::string& from, const std::string& to) {
   std::ifstream in(from, std::ios::binary);
   if (!in) return make_error("cannot read " + from);
   std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return state::write_file_atomic(to, content);
+  return write_file_atomic(to, content);
 }
 
 bool ask_yes(const std::string& question) {
@@ -195,7 +188,7 @@ int drive(const GlobalOptions& g, const DriveRequest& req) {
       return to_int(ExitCode::usage);
     }
     if (!journal.empty()) {
-      if (auto r = store_ptr->archive(stamp_now()); !r) {
+      if (auto r = store_ptr->archive(utc_stamp(std::chrono::system_clock::now())); !r) {
         print_error(r.error().message);
         return to_int(ExitCode::usage);
       }

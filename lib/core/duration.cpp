@@ -1,8 +1,11 @@
 // Parsing and printing durations.
 #include "core/duration.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdint>
+
+#include <fmt/format.h>
 
 namespace rollout {
 
@@ -40,8 +43,9 @@ std::optional<Duration> parse_duration(std::string_view text) {
   return Duration{total};
 }
 
-std::string format_duration(Duration d) {
-  std::int64_t ms = d.count();
+namespace {
+
+std::string exact_form(std::int64_t ms) {
   if (ms == 0) return "0s";
   std::string out;
   if (ms < 0) {
@@ -65,6 +69,32 @@ std::string format_duration(Duration d) {
     out += "s";
   }
   return out;
+}
+
+}  // namespace
+
+std::string format_duration(Duration d, Rounding rounding) {
+  if (rounding == Rounding::exact) return exact_form(d.count());
+  const std::int64_t ms = std::max<std::int64_t>(d.count(), 0);
+  if (ms == 0 && rounding == Rounding::tenths) return "0s";
+  if (ms < 1000) return fmt::format("{}ms", ms);
+  if (ms < 60'000 && rounding == Rounding::tenths) {
+    std::string s = fmt::format("{:.1f}", static_cast<double>(ms) / 1000.0);
+    if (s.size() > 2 && s.substr(s.size() - 2) == ".0") s.resize(s.size() - 2);
+    return s + "s";
+  }
+  std::int64_t s = (ms + 500) / 1000;
+  if (s < 60) return fmt::format("{}s", s);
+  std::int64_t m = s / 60;
+  s %= 60;
+  if (m < 60) return s ? fmt::format("{}m{:02}s", m, s) : fmt::format("{}m", m);
+  std::int64_t h = m / 60;
+  m %= 60;
+  if (h < 48 || rounding == Rounding::tenths)
+    return m ? fmt::format("{}h{:02}m", h, m) : fmt::format("{}h", h);
+  const std::int64_t days = h / 24;
+  h %= 24;
+  return h ? fmt::format("{}d{}h", days, h) : fmt::format("{}d", days);
 }
 
 }  // namespace rollout

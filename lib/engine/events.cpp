@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "core/utc_time.hpp"
+
 namespace rollout {
 
 namespace {
@@ -19,19 +21,7 @@ constexpr std::array<std::string_view, 21> kNames = {
     "finished",
 };
 
-std::string format_time(std::chrono::system_clock::time_point t) {
-  using namespace std::chrono;
-  const auto ms = duration_cast<milliseconds>(t.time_since_epoch()).count();
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  if (ms < 0 && ms % 1000) --secs;
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  const long frac = static_cast<long>(((ms % 1000) + 1000) % 1000);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
-}
-
-// Inverse of format_time; false when the text is not that shape.
+// Inverse of utc_iso8601(t, /*millis=*/true); false when the text is not that shape.
 bool parse_time(const std::string& s, std::chrono::system_clock::time_point& out) {
   std::tm tm{};
   int ms = 0;
@@ -74,7 +64,7 @@ nlohmann::json to_json(const Event& event) {
   j["v"] = kEventSchemaVersion;
   j["seq"] = event.seq;
   j["type"] = std::string(to_string(event.type));
-  j["time"] = format_time(event.time);
+  j["time"] = utc_iso8601(event.time, /*millis=*/true);
   j["t_ms"] = event.t_ms;
   if (!event.stage.empty()) j["stage"] = event.stage;
   j["summary"] = event.summary;

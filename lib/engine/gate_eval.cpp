@@ -21,20 +21,6 @@ bool compare(double value, runbook::CompareOp op, double threshold) {
   return false;
 }
 
-const char* op_symbol(runbook::CompareOp op) {
-  switch (op) {
-    case runbook::CompareOp::lt:
-      return "<";
-    case runbook::CompareOp::le:
-      return "<=";
-    case runbook::CompareOp::gt:
-      return ">";
-    case runbook::CompareOp::ge:
-      return ">=";
-  }
-  return "?";
-}
-
 std::optional<std::string> impossible_value(double value, runbook::Unit unit) {
   switch (unit) {
     case runbook::Unit::ratio:

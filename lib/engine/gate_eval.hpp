@@ -23,7 +23,6 @@ Outcome evaluate(const Reading& reading, const runbook::Gate& gate, const runboo
 std::optional<std::string> impossible_value(double value, runbook::Unit unit);
 
 bool compare(double value, runbook::CompareOp op, double threshold);
-const char* op_symbol(runbook::CompareOp op);
 
 // Consecutive counters of one gate during one hold. A pass resets everything. A fail
 // resets the inconclusive and error counters; inconclusive and error reset each other but

@@ -192,7 +192,7 @@ Engine::Flow Engine::hold(const runbook::Stage& stage, std::int64_t remaining_ms
           {"query", m.query},
           {"value", has_value ? nlohmann::json(m.reading.value) : nlohmann::json(nullptr)},
           {"threshold", gate.threshold},
-          {"op", op_symbol(gate.op)},
+          {"op", runbook::to_string(gate.op)},
           {"unit", runbook::to_string(unit)},
           {"outcome", std::string(to_string(m.outcome))},
           {"fails", trackers[k].fails()},
@@ -205,7 +205,7 @@ Engine::Flow Engine::hold(const runbook::Stage& stage, std::int64_t remaining_ms
           : m.reading.kind == Reading::Kind::empty ? std::string("no data")
                                                    : "error: " + m.reading.detail;
       emit(EventType::gate_measured, stage.name,
-           fmt::format("{}: {} {} {} -> {}", gate.check, shown, op_symbol(gate.op),
+           fmt::format("{}: {} {} {} -> {}", gate.check, shown, runbook::to_string(gate.op),
                        format_measurement(gate.threshold, runbook::dimension_of(unit)),
                        to_string(m.outcome)),
            std::move(data));

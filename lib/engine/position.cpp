@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "core/json_get.hpp"
+
 namespace rollout::engine {
 
 namespace {
@@ -10,10 +12,6 @@ namespace {
 std::int64_t int_of(const nlohmann::json& data, const char* key, std::int64_t fallback) {
   auto it = data.find(key);
   return it != data.end() && it->is_number() ? it->get<std::int64_t>() : fallback;
-}
-std::string str_of(const nlohmann::json& data, const char* key) {
-  auto it = data.find(key);
-  return it != data.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 bool bool_of(const nlohmann::json& data, const char* key, bool fallback) {
   auto it = data.find(key);
@@ -87,8 +85,8 @@ void Replayer::apply(const Event& e) {
           p.last_seq = s;
         }
         p.started = true;
-        p.name = str_of(d, "name");
-        p.runbook = str_of(d, "runbook");
+        p.name = json_string(d, "name");
+        p.runbook = json_string(d, "runbook");
         p.dry_run = bool_of(d, "dry_run", false);
         p.outcome.clear();
         p.exit_code = -1;
@@ -105,7 +103,7 @@ void Replayer::apply(const Event& e) {
         p.awaiting_approval = false;
         break;
       case EventType::step_started: {
-        const std::string phase = str_of(d, "phase");
+        const std::string phase = json_string(d, "phase");
         if (phase == "before" || phase == "after") {
           p.phase = phase == "before" ? Phase::before : Phase::after;
           p.step = static_cast<int>(int_of(d, "index", p.step));
@@ -113,7 +111,7 @@ void Replayer::apply(const Event& e) {
         break;
       }
       case EventType::step_finished: {
-        const std::string phase = str_of(d, "phase");
+        const std::string phase = json_string(d, "phase");
         if ((phase == "before" || phase == "after") && bool_of(d, "ok", false)) {
           p.phase = phase == "before" ? Phase::before : Phase::after;
           p.step = static_cast<int>(int_of(d, "index", p.step)) + 1;
@@ -145,7 +143,7 @@ void Replayer::apply(const Event& e) {
         }
         break;
       case EventType::paused:
-        p.reason = str_of(d, "reason");
+        p.reason = json_string(d, "reason");
         break;
       case EventType::stage_completed:
         p.stage += 1;
@@ -159,8 +157,8 @@ void Replayer::apply(const Event& e) {
       case EventType::rollback_started:
         p.phase = Phase::rollback;
         p.step = 0;
-        p.rollback_trigger = str_of(d, "trigger");
-        p.rollback_reason = str_of(d, "reason");
+        p.rollback_trigger = json_string(d, "trigger");
+        p.rollback_reason = json_string(d, "reason");
         p.undone.clear();
         break;
       case EventType::rollback_step:
@@ -181,9 +179,9 @@ void Replayer::apply(const Event& e) {
         p.phase = Phase::done;
         break;
       case EventType::finished:
-        p.outcome = str_of(d, "outcome");
+        p.outcome = json_string(d, "outcome");
         p.exit_code = static_cast<int>(int_of(d, "exit_code", -1));
-        p.reason = str_of(d, "reason");
+        p.reason = json_string(d, "reason");
         break;
       default:
         break;

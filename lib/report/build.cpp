@@ -5,6 +5,9 @@
 
 #include <fmt/format.h>
 
+#include "core/duration.hpp"
+#include "core/json_get.hpp"
+#include "core/utc_time.hpp"
 #include "report/format.hpp"
 #include "report/report.hpp"
 
@@ -14,18 +17,13 @@ namespace {
 
 using nlohmann::json;
 
-std::string str(const json& data, const char* key) {
-  auto it = data.find(key);
-  return it != data.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 json field(const json& data, const char* key) {
   auto it = data.find(key);
   return it != data.end() ? *it : json();
 }
 
 std::string when(const Event& e) {
-  return utc_time(e.time);
+  return utc_iso8601(e.time);
 }
 
 struct Builder {
@@ -93,21 +91,21 @@ struct Builder {
       case EventType::rollout_started: {
         if (!started) {
           started = true;
-          r["name"] = str(d, "name");
-          r["runbook"] = str(d, "runbook");
+          r["name"] = json_string(d, "name");
+          r["runbook"] = json_string(d, "runbook");
           r["dry_run"] = d.value("dry_run", false);
           r["started_at"] = when(e);
           r["started_by"] = field(d, "by");
           if (auto it = d.find("stages"); it != d.end() && it->is_array())
             for (const auto& s : *it) {
-              json& st = stage(str(s, "name"));
+              json& st = stage(json_string(s, "name"));
               st["weight"] = field(s, "weight");
               st["planned_hold_ms"] = field(s, "hold_ms");
             }
         }
         if (d.value("resumed", false))
           action(e, "resume", {{"by", field(d, "by")}, {"from_stage", field(d, "from_stage")}});
-        else if (auto from = str(d, "from_stage"); !from.empty())
+        else if (auto from = json_string(d, "from_stage"); !from.empty())
           action(e, "start", {{"by", field(d, "by")}, {"from_stage", from}});
         break;
       }
@@ -127,7 +125,7 @@ struct Builder {
       case EventType::step_started:
         break;
       case EventType::step_finished: {
-        if (str(d, "phase") == "rollback" || e.stage.empty()) break;
+        if (json_string(d, "phase") == "rollback" || e.stage.empty()) break;
         json step = {{"phase", field(d, "phase")},  {"index", field(d, "index")},
                      {"kind", field(d, "kind")},    {"description", field(d, "description")},
                      {"ok", d.value("ok", true)},   {"duration_ms", field(d, "duration_ms")},
@@ -139,7 +137,7 @@ struct Builder {
         if (!d.value("ok", true))
           warnings.push_back(fmt::format("{}: setting traffic to {}/{} failed: {}", when(e),
                                          d.value("stable", 0), d.value("canary", 0),
-                                         str(d, "detail")));
+                                         json_string(d, "detail")));
         break;
       case EventType::hold_started:
         if (!e.stage.empty()) stage(e.stage)["hold_started_t_ms"] = e.t_ms;
@@ -147,15 +145,15 @@ struct Builder {
       case EventType::gate_measured: {
         if (e.stage.empty()) break;
         json& st = stage(e.stage);
-        std::string text = str(d, "gate");
-        if (text.empty()) text = str(d, "check");
+        std::string text = json_string(d, "gate");
+        if (text.empty()) text = json_string(d, "check");
         json& g = gate(st, text);
         g["check"] = field(d, "check");
         g["query"] = field(d, "query");
         g["unit"] = field(d, "unit");
         g["op"] = field(d, "op");
         g["threshold"] = field(d, "threshold");
-        std::string outcome = str(d, "outcome");
+        std::string outcome = json_string(d, "outcome");
         json value = field(d, "value");
         g["measurements"] = g["measurements"].get<int>() + 1;
         // A stage's measurements are the intervals measured: its busiest gate's count,
@@ -172,7 +170,7 @@ struct Builder {
         if (g["breach"].is_null() && outcome != "pass" && g["outcome"] == "pass")
           g["outcome"] = outcome;  // worst seen, until a breach says more
         g["values"].push_back({{"t_ms", e.t_ms}, {"value", value}, {"outcome", outcome}});
-        std::string check = str(d, "check"), query = str(d, "query");
+        std::string check = json_string(d, "check"), query = json_string(d, "query");
         if (!check.empty() && !queries.count(check)) query_order.push_back(check);
         if (!check.empty() && !query.empty()) queries[check] = query;
         break;
@@ -227,7 +225,7 @@ struct Builder {
         break;
       }
       case EventType::rollback_started: {
-        std::string trigger = str(d, "trigger");
+        std::string trigger = json_string(d, "trigger");
         rollback = {{"reason", field(d, "reason")},
                     {"trigger", trigger},
                     {"stage", !e.stage.empty()  ? json(e.stage)
@@ -293,8 +291,9 @@ struct Builder {
         r["duration_ms"] = field(d, "duration_ms");
         break;
       case EventType::warning:
-        warnings.push_back(fmt::format("{}: {}", when(e),
-                                       str(d, "message").empty() ? e.summary : str(d, "message")));
+        warnings.push_back(
+            fmt::format("{}: {}", when(e),
+                        json_string(d, "message").empty() ? e.summary : json_string(d, "message")));
         break;
       case EventType::finished:
         r["outcome"] = field(d, "outcome");
@@ -398,7 +397,7 @@ struct Builder {
     return fmt::format(
         "{} has not finished (journal ends{} after {}): still running, or the "
         "process died; `rollout status {}` tells which",
-        name, where, format_ms(last_t_ms), name);
+        name, where, format_duration(Duration{last_t_ms}, Rounding::tenths), name);
   }
 
   json finish() {

@@ -13,13 +13,9 @@
 
 namespace rollout::report {
 
-// "1h02m", "4m05s", "42.3s", "850ms": precise enough for a report, easy to read.
-std::string format_ms(std::int64_t ms);
-std::string format_ms(const nlohmann::json& ms);  // "—" unless a number
-// "<" for "lt" (or the symbol itself).
-std::string op_symbol(std::string_view op);
-// "2026-11-26T08:00:00Z" (ISO 8601, for JSON and XML)
-std::string utc_time(std::chrono::system_clock::time_point t);
+// A journal's milliseconds as format_duration(Rounding::tenths) spells them ("1h02m",
+// "4m05s", "42.3s", "850ms"); "—" unless a number.
+std::string format_ms(const nlohmann::json& ms);
 // "2026-11-26 08:00:00 UTC" from the ISO form, for people.
 std::string readable_time(std::string_view iso);
 // Text safe inside a Markdown table cell: pipes escaped, newlines as spaces.

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "core/atomic_file.hpp"
 #include "report/report.hpp"
 
 namespace rollout::report {
@@ -25,28 +26,6 @@ bool write_all(int fd, const std::string& text) {
     done += static_cast<std::size_t>(n);
   }
   return true;
-}
-
-// Replaces `path` atomically (temp file, fsync, rename) with mode 0600, so a reader never
-// sees half a report and a crash leaves the old one.
-Result<void> write_file(const std::string& path, const std::string& text) {
-  std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return make_error(fmt::format("cannot write {}: {}", tmp, std::strerror(errno)));
-  if (!write_all(fd, text)) {
-    int err = errno;
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    return make_error(fmt::format("cannot write {}: {}", tmp, std::strerror(err)));
-  }
-  ::fsync(fd);
-  ::close(fd);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    int err = errno;
-    ::unlink(tmp.c_str());
-    return make_error(fmt::format("cannot write {}: {}", path, std::strerror(err)));
-  }
-  return {};
 }
 
 Result<void> append_file(const std::string& path, const std::string& text) {
@@ -103,9 +82,9 @@ Result<void> write_reports(const std::string& dir, const std::vector<Event>& eve
                            const WriteOptions& options) {
   nlohmann::json report = build_report(events);
   std::string markdown = to_markdown(report);
-  if (auto r = write_file(dir + "/report.md", markdown); !r) return r;
-  if (auto r = write_file(dir + "/report.json", to_json_text(report)); !r) return r;
-  if (auto r = write_file(dir + "/report.junit.xml", to_junit(report)); !r) return r;
+  if (auto r = write_file_atomic(dir + "/report.md", markdown); !r) return r;
+  if (auto r = write_file_atomic(dir + "/report.json", to_json_text(report)); !r) return r;
+  if (auto r = write_file_atomic(dir + "/report.junit.xml", to_junit(report)); !r) return r;
   std::string summary = options.step_summary;
   if (summary.empty() && options.from_env)
     if (const char* env = std::getenv("GITHUB_STEP_SUMMARY"); env && *env) summary = env;

@@ -3,6 +3,7 @@
 // a "rollback" testcase when one ran (an incomplete rollback is an <error>).
 #include <fmt/format.h>
 
+#include "core/json_get.hpp"
 #include "report/format.hpp"
 #include "report/report.hpp"
 
@@ -12,11 +13,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string s(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 std::string seconds(const json& ms) {
   return ms.is_number() ? fmt::format("{:.3f}", ms.get<double>() / 1000.0) : "0";
 }
@@ -25,11 +21,11 @@ std::string seconds(const json& ms) {
 std::string gate_lines(const json& st) {
   std::string out;
   for (const auto& g : st["gates"]) {
-    std::string unit = s(g, "unit");
-    out += fmt::format("{}: {} measurements, min {} max {} last {}, {}\n", s(g, "gate"),
+    std::string unit = json_string(g, "unit");
+    out += fmt::format("{}: {} measurements, min {} max {} last {}, {}\n", json_string(g, "gate"),
                        g.value("measurements", 0), format_measurement(g["min"], unit),
                        format_measurement(g["max"], unit), format_measurement(g["last"], unit),
-                       s(g, "outcome"));
+                       json_string(g, "outcome"));
   }
   return out;
 }
@@ -37,14 +33,14 @@ std::string gate_lines(const json& st) {
 }  // namespace
 
 std::string to_junit(const json& r) {
-  const std::string name = s(r, "name");
+  const std::string name = json_string(r, "name");
   const std::string cls = xml_escape("rollout." + name);
   std::string cases;
   int tests = 0, failures = 0, errors = 0, skipped = 0;
 
   for (const auto& st : r["stages"]) {
     ++tests;
-    const std::string outcome = s(st, "outcome");
+    const std::string outcome = json_string(st, "outcome");
     std::string body;
     if (outcome == "not_reached") {
       ++skipped;
@@ -55,16 +51,17 @@ std::string to_junit(const json& r) {
       std::string message, text;
       for (const auto& b : st["breaches"]) {
         if (message.empty())
-          message = fmt::format("{}: {} limit {} reached", s(b, "gate"), s(b, "counter"),
-                                b.value("limit", json(0)).dump());
-        text += fmt::format("{} {}\n", s(b, "time"), s(b, "summary"));
+          message = fmt::format("{}: {} limit {} reached", json_string(b, "gate"),
+                                json_string(b, "counter"), b.value("limit", json(0)).dump());
+        text += fmt::format("{} {}\n", json_string(b, "time"), json_string(b, "summary"));
       }
       for (const auto& step : st["steps"])
         if (!step.value("ok", true)) {
           if (message.empty())
-            message = fmt::format("step failed: {} {}", s(step, "kind"), s(step, "description"));
-          text += fmt::format("{} step {} failed: {}\n", s(step, "phase"), s(step, "description"),
-                              s(step, "detail"));
+            message = fmt::format("step failed: {} {}", json_string(step, "kind"),
+                                  json_string(step, "description"));
+          text += fmt::format("{} step {} failed: {}\n", json_string(step, "phase"),
+                              json_string(step, "description"), json_string(step, "detail"));
         }
       if (message.empty()) message = outcome;
       body = fmt::format("      <failure type=\"{}\" message=\"{}\">{}</failure>\n",
@@ -79,7 +76,7 @@ std::string to_junit(const json& r) {
     if (!out.empty()) body += "      <system-out>" + xml_escape(out) + "</system-out>\n";
     cases +=
         fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"{}\"", cls,
-                    xml_escape(fmt::format("stage {} ({}%)", s(st, "name"),
+                    xml_escape(fmt::format("stage {} ({}%)", json_string(st, "name"),
                                            st["weight"].is_number() ? st["weight"].dump() : "?")),
                     seconds(st["actual_ms"]));
     cases += body.empty() ? "/>\n" : ">\n" + body + "    </testcase>\n";
@@ -90,11 +87,12 @@ std::string to_junit(const json& r) {
     ++tests;
     std::string timeline;
     for (const auto& step : rb["steps"])
-      timeline +=
-          fmt::format("{} {} took {} (budget {}){}\n", step.value("ok", false) ? "ok  " : "FAIL",
-                      s(step, "description").empty() ? s(step, "kind") : s(step, "description"),
-                      format_ms(step["duration_ms"]), format_ms(step["budget_ms"]),
-                      s(step, "detail").empty() ? "" : ": " + s(step, "detail"));
+      timeline += fmt::format(
+          "{} {} took {} (budget {}){}\n", step.value("ok", false) ? "ok  " : "FAIL",
+          json_string(step, "description").empty() ? json_string(step, "kind")
+                                                   : json_string(step, "description"),
+          format_ms(step["duration_ms"]), format_ms(step["budget_ms"]),
+          json_string(step, "detail").empty() ? "" : ": " + json_string(step, "detail"));
     std::string body;
     if (rb["ok"] != true) {
       ++errors;
@@ -112,8 +110,8 @@ std::string to_junit(const json& r) {
                                  format_ms(rb["budget_ms"]))),
           xml_escape(timeline));
     }
-    body +=
-        "      <system-out>" + xml_escape(s(rb, "reason") + "\n" + timeline) + "</system-out>\n";
+    body += "      <system-out>" + xml_escape(json_string(rb, "reason") + "\n" + timeline) +
+            "</system-out>\n";
     cases += fmt::format(
         "    <testcase classname=\"{}\" name=\"rollback\" time=\"{}\">\n{}    </testcase>\n", cls,
         seconds(rb["duration_ms"]), body);
@@ -128,17 +126,17 @@ std::string to_junit(const json& r) {
       "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" "
       "skipped=\"{}\" time=\"{}\"{}>\n",
       cls, tests, failures, errors, skipped, seconds(r["duration_ms"]),
-      s(r, "started_at").empty()
+      json_string(r, "started_at").empty()
           ? ""
-          : " timestamp=\"" + xml_escape(s(r, "started_at").substr(0, 19)) + "\"");
+          : " timestamp=\"" + xml_escape(json_string(r, "started_at").substr(0, 19)) + "\"");
   out += "    <properties>\n";
-  out +=
-      fmt::format("      <property name=\"outcome\" value=\"{}\"/>\n", xml_escape(s(r, "outcome")));
+  out += fmt::format("      <property name=\"outcome\" value=\"{}\"/>\n",
+                     xml_escape(json_string(r, "outcome")));
   out += fmt::format("      <property name=\"headline\" value=\"{}\"/>\n",
-                     xml_escape(s(r, "headline")));
-  if (!s(r, "runbook").empty())
+                     xml_escape(json_string(r, "headline")));
+  if (!json_string(r, "runbook").empty())
     out += fmt::format("      <property name=\"runbook\" value=\"{}\"/>\n",
-                       xml_escape(s(r, "runbook")));
+                       xml_escape(json_string(r, "runbook")));
   out += "    </properties>\n";
   out += cases;
   out += "  </testsuite>\n</testsuites>\n";

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "core/json_get.hpp"
+#include "core/op_symbol.hpp"
 #include "report/format.hpp"
 #include "report/report.hpp"
 
@@ -12,11 +14,6 @@ namespace rollout::report {
 namespace {
 
 using nlohmann::json;
-
-std::string s(const json& j, const char* key, const char* fallback = "") {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string(fallback);
-}
 
 std::string icon(const std::string& outcome) {
   if (outcome == "completed") return "✅";
@@ -43,11 +40,11 @@ std::string stage_outcome(const std::string& o) {
 }
 
 std::string gate_outcome(const json& g) {
-  std::string o = s(g, "outcome");
+  std::string o = json_string(g, "outcome");
   if (o == "breached") {
     const json& b = g["breach"];
-    return fmt::format("❌ breached ({} limit {}, {})", s(b, "counter"),
-                       b.value("limit", json(0)).dump(), s(b, "action"));
+    return fmt::format("❌ breached ({} limit {}, {})", json_string(b, "counter"),
+                       b.value("limit", json(0)).dump(), json_string(b, "action"));
   }
   if (o == "pass") return "✅ pass";
   if (o == "fail") return "⚠️ some fails";
@@ -79,11 +76,11 @@ std::string actual_vs_planned(const json& st) {
 
 std::string to_markdown(const json& r) {
   std::string out;
-  const std::string name = s(r, "name");
-  const std::string outcome = s(r, "outcome", "running");
+  const std::string name = json_string(r, "name");
+  const std::string outcome = json_string(r, "outcome", "running");
   auto line = [&](const std::string& text) { out += text + "\n"; };
 
-  line(fmt::format("# {} {}", icon(outcome), s(r, "headline")));
+  line(fmt::format("# {} {}", icon(outcome), json_string(r, "headline")));
   line("");
   line("| | |");
   line("|---|---|");
@@ -92,14 +89,18 @@ std::string to_markdown(const json& r) {
   line(fmt::format(
       "| Outcome | **{}**{} |", oc,
       r["exit_code"].is_number() ? fmt::format(" (exit {})", r["exit_code"].dump()) : ""));
-  if (!s(r, "reason").empty()) line(fmt::format("| Why | {} |", md_cell(s(r, "reason"))));
-  if (!s(r, "runbook").empty()) line(fmt::format("| Runbook | `{}` |", md_cell(s(r, "runbook"))));
+  if (!json_string(r, "reason").empty())
+    line(fmt::format("| Why | {} |", md_cell(json_string(r, "reason"))));
+  if (!json_string(r, "runbook").empty())
+    line(fmt::format("| Runbook | `{}` |", md_cell(json_string(r, "runbook"))));
   if (r.value("dry_run", false)) line("| Mode | dry run (virtual clock, nothing touched) |");
-  if (!s(r, "started_at").empty())
-    line(fmt::format("| Started | {}{} |", readable_time(s(r, "started_at")),
-                     s(r, "started_by").empty() ? "" : " by " + md_cell(s(r, "started_by"))));
-  if (!s(r, "finished_at").empty())
-    line(fmt::format("| Finished | {} |", readable_time(s(r, "finished_at"))));
+  if (!json_string(r, "started_at").empty())
+    line(fmt::format("| Started | {}{} |", readable_time(json_string(r, "started_at")),
+                     json_string(r, "started_by").empty()
+                         ? ""
+                         : " by " + md_cell(json_string(r, "started_by"))));
+  if (!json_string(r, "finished_at").empty())
+    line(fmt::format("| Finished | {} |", readable_time(json_string(r, "finished_at"))));
   line(fmt::format("| Duration | {} |", format_ms(r["duration_ms"])));
   const json& rb = r["rollback"];
   if (rb.is_object()) {
@@ -119,48 +120,52 @@ std::string to_markdown(const json& r) {
   line("| # | Stage | Weight | Actual / planned hold | Measurements | Outcome |");
   line("|---|---|---|---|---|---|");
   for (const auto& st : r["stages"])
-    line(fmt::format(
-        "| {} | {} | {} | {} | {} | {} |", st.value("index", 0) + 1, md_cell(s(st, "name")),
-        st["weight"].is_number() ? st["weight"].dump() + "%" : "—", actual_vs_planned(st),
-        st.value("measurements", 0), stage_outcome(s(st, "outcome"))));
+    line(fmt::format("| {} | {} | {} | {} | {} | {} |", st.value("index", 0) + 1,
+                     md_cell(json_string(st, "name")),
+                     st["weight"].is_number() ? st["weight"].dump() + "%" : "—",
+                     actual_vs_planned(st), st.value("measurements", 0),
+                     stage_outcome(json_string(st, "outcome"))));
   line("");
   for (const auto& st : r["stages"]) {
-    if (s(st, "outcome") == "not_reached") continue;
-    line(fmt::format("### Stage {}: {} ({})", st.value("index", 0) + 1, s(st, "name"),
+    if (json_string(st, "outcome") == "not_reached") continue;
+    line(fmt::format("### Stage {}: {} ({})", st.value("index", 0) + 1, json_string(st, "name"),
                      st["weight"].is_number() ? st["weight"].dump() + "%" : "?"));
     line("");
     line(fmt::format("{}, {} (actual / planned hold), {} measurement{}.",
-                     stage_outcome(s(st, "outcome")), actual_vs_planned(st),
+                     stage_outcome(json_string(st, "outcome")), actual_vs_planned(st),
                      st.value("measurements", 0), st.value("measurements", 0) == 1 ? "" : "s"));
     if (st.contains("advanced_by") && st["advanced_by"].is_string())
-      line(fmt::format("Advanced by {}.", s(st, "advanced_by")));
+      line(fmt::format("Advanced by {}.", json_string(st, "advanced_by")));
     line("");
     if (!st["gates"].empty()) {
       line("| Gate | Threshold | Measurements | Min | Max | Last | Outcome |");
       line("|---|---|---|---|---|---|---|");
       for (const auto& g : st["gates"]) {
-        std::string unit = s(g, "unit");
-        line(fmt::format("| `{}` | {} {} | {} | {} | {} | {} | {} |", md_cell(s(g, "gate")),
-                         md_cell(op_symbol(s(g, "op"))), format_measurement(g["threshold"], unit),
-                         counts(g), format_measurement(g["min"], unit),
-                         format_measurement(g["max"], unit), format_measurement(g["last"], unit),
-                         gate_outcome(g)));
+        std::string unit = json_string(g, "unit");
+        line(fmt::format("| `{}` | {} {} | {} | {} | {} | {} | {} |",
+                         md_cell(json_string(g, "gate")), md_cell(op_symbol(json_string(g, "op"))),
+                         format_measurement(g["threshold"], unit), counts(g),
+                         format_measurement(g["min"], unit), format_measurement(g["max"], unit),
+                         format_measurement(g["last"], unit), gate_outcome(g)));
       }
       line("");
     }
     for (const auto& b : st["breaches"])
-      line(fmt::format("- **Breach** at {}: {}", readable_time(s(b, "time")),
-                       md_cell(s(b, "summary").empty() ? s(b, "gate") : s(b, "summary"))));
+      line(fmt::format("- **Breach** at {}: {}", readable_time(json_string(b, "time")),
+                       md_cell(json_string(b, "summary").empty() ? json_string(b, "gate")
+                                                                 : json_string(b, "summary"))));
     bool any_failed = false;
     for (const auto& step : st["steps"])
       if (!step.value("ok", true)) any_failed = true;
     if (!st["steps"].empty()) {
       line(fmt::format("{}Steps:", st["breaches"].empty() ? "" : "\n"));
       for (const auto& step : st["steps"])
-        line(fmt::format(
-            "- {} {} `{}` {} ({}){}", step.value("ok", true) ? "✅" : "❌", s(step, "phase"),
-            s(step, "kind"), md_cell(s(step, "description")), format_ms(step["duration_ms"]),
-            s(step, "detail").empty() || !any_failed ? "" : ": " + md_cell(s(step, "detail"))));
+        line(fmt::format("- {} {} `{}` {} ({}){}", step.value("ok", true) ? "✅" : "❌",
+                         json_string(step, "phase"), json_string(step, "kind"),
+                         md_cell(json_string(step, "description")), format_ms(step["duration_ms"]),
+                         json_string(step, "detail").empty() || !any_failed
+                             ? ""
+                             : ": " + md_cell(json_string(step, "detail"))));
     }
     if (!st["breaches"].empty() || !st["steps"].empty()) line("");
   }
@@ -168,20 +173,22 @@ std::string to_markdown(const json& r) {
   if (rb.is_object()) {
     line("## Rollback");
     line("");
-    line(fmt::format("Triggered by **{}**{}: {}", s(rb, "trigger"),
-                     s(rb, "stage").empty() ? "" : " at stage " + s(rb, "stage"),
-                     md_cell(s(rb, "reason"))));
+    line(
+        fmt::format("Triggered by **{}**{}: {}", json_string(rb, "trigger"),
+                    json_string(rb, "stage").empty() ? "" : " at stage " + json_string(rb, "stage"),
+                    md_cell(json_string(rb, "reason"))));
     line("");
     line("| # | Step | Started at | Took | Budget | Attempts | Result |");
     line("|---|---|---|---|---|---|---|");
     for (const auto& step : rb["steps"]) {
       std::string result = step.value("ok", false) ? "✅ done" : "❌ failed";
       if (step.value("over_budget", false)) result += " (**over budget**)";
-      if (!s(step, "detail").empty() && !step.value("ok", false))
-        result += ": " + md_cell(s(step, "detail"));
+      if (!json_string(step, "detail").empty() && !step.value("ok", false))
+        result += ": " + md_cell(json_string(step, "detail"));
       line(fmt::format(
           "| {} | {} | +{} | {} | {} | {} | {} |", step.value("index", json(0)).dump(),
-          md_cell(s(step, "description").empty() ? s(step, "kind") : s(step, "description")),
+          md_cell(json_string(step, "description").empty() ? json_string(step, "kind")
+                                                           : json_string(step, "description")),
           format_ms(step["at_ms"]), format_ms(step["duration_ms"]), format_ms(step["budget_ms"]),
           step["attempts"].is_number() ? step["attempts"].dump() : "—", result));
     }
@@ -208,16 +215,16 @@ std::string to_markdown(const json& r) {
     line("|---|---|---|---|---|");
     for (const auto& a : r["operator_actions"]) {
       std::string detail;
-      if (a.contains("reason") && a["reason"].is_string()) detail = s(a, "reason");
+      if (a.contains("reason") && a["reason"].is_string()) detail = json_string(a, "reason");
       if (a.contains("skipped_ms") && a["skipped_ms"].is_number())
         detail = fmt::format("skipped {} of hold", format_ms(a["skipped_ms"]));
       if (a.contains("signal") && a["signal"].is_string())
-        detail = fmt::format("{}, then {}", s(a, "signal"), s(a, "then"));
+        detail = fmt::format("{}, then {}", json_string(a, "signal"), json_string(a, "then"));
       if (a.contains("from_stage") && a["from_stage"].is_string())
-        detail = "from stage " + s(a, "from_stage");
-      line(fmt::format("| {} | {} | {} | {} | {} |", readable_time(s(a, "time")),
-                       md_cell(s(a, "by", "—")), s(a, "action"), md_cell(s(a, "stage")),
-                       md_cell(detail)));
+        detail = "from stage " + json_string(a, "from_stage");
+      line(fmt::format("| {} | {} | {} | {} | {} |", readable_time(json_string(a, "time")),
+                       md_cell(json_string(a, "by", "—")), json_string(a, "action"),
+                       md_cell(json_string(a, "stage")), md_cell(detail)));
     }
     line("");
   }
@@ -226,10 +233,10 @@ std::string to_markdown(const json& r) {
     line("## Queries (as resolved)");
     line("");
     for (const auto& q : r["queries"]) {
-      line(fmt::format("- `{}`:", s(q, "check")));
+      line(fmt::format("- `{}`:", json_string(q, "check")));
       line("");
       line("  ```");
-      line("  " + s(q, "query"));
+      line("  " + json_string(q, "query"));
       line("  ```");
     }
     line("");

@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "core/atomic_file.hpp"
 #include "state/layout.hpp"
 
 namespace rollout::state {

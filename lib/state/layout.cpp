@@ -1,7 +1,6 @@
-// State directory layout and atomic file writes.
+// State directory layout: where each file lives and which ones rollout trusts.
 #include "state/layout.hpp"
 
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -113,41 +112,6 @@ Result<std::string> pick_rollout(const std::string& state_dir, const std::string
   std::string names;
   for (const auto& n : pool) names += (names.empty() ? "" : ", ") + n;
   return make_error(fmt::format("{} holds several rollouts ({}): name one", state_dir, names));
-}
-
-Result<void> write_file_atomic(const std::string& path, const std::string& content, bool sync) {
-  const std::string tmp = fmt::format("{}.tmp.{}", path, ::getpid());
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd < 0) return make_error(fmt::format("cannot write {}: {}", tmp, std::strerror(errno)));
-  std::size_t done = 0;
-  while (done < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const int err = errno;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return make_error(fmt::format("cannot write {}: {}", tmp, std::strerror(err)));
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if ((sync && ::fsync(fd) != 0) || ::close(fd) != 0) {
-    ::unlink(tmp.c_str());
-    return make_error(fmt::format("cannot sync {}: {}", tmp, std::strerror(errno)));
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    return make_error(fmt::format("cannot rename {} to {}: {}", tmp, path, std::strerror(err)));
-  }
-  if (!sync) return {};
-  const std::string dir = fs::path(path).parent_path().string();
-  const int dfd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
-  return {};
 }
 
 }  // namespace rollout::state

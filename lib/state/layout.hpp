@@ -37,9 +37,4 @@ std::vector<std::string> list_rollouts(const std::string& state_dir);
 // NAME given, or the only rollout there (real ones preferred over rehearsals).
 Result<std::string> pick_rollout(const std::string& state_dir, const std::string& name);
 
-// Writes `content` to `path` atomically (temp file, fsync, rename, fsync of the directory),
-// mode 0600. `sync` = false skips the fsyncs (a rehearsal needs no durability).
-Result<void> write_file_atomic(const std::string& path, const std::string& content,
-                               bool sync = true);
-
 }  // namespace rollout::state

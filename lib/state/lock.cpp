@@ -21,20 +21,12 @@
 
 #include <fmt/format.h>
 
+#include "core/utc_time.hpp"
 #include "state/layout.hpp"
 
 namespace rollout::state {
 
 namespace {
-
-std::string now_iso() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 std::string own_command() {
   std::ifstream in("/proc/self/cmdline", std::ios::binary);
@@ -160,7 +152,7 @@ LockHolder LockHolder::self() {
   else if (const char* u = std::getenv("USER"))
     h.user = u;
   h.command = own_command();
-  h.started = now_iso();
+  h.started = utc_iso8601(std::chrono::system_clock::now());
   h.run = new_run_id();
   return h;
 }

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "core/json_get.hpp"
+
 namespace rollout {
 
 namespace {
@@ -43,11 +45,6 @@ std::string command(std::string_view level, const std::string& title, const std:
   return fmt::format("::{} title={}::{}\n", level, escape_property(title), escape_data(message));
 }
 
-std::string str(const nlohmann::json& d, const char* key) {
-  auto it = d.find(key);
-  return it != d.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 }  // namespace
 
 std::string github_annotation(const Event& e, std::string_view rollout_name,
@@ -58,14 +55,14 @@ std::string github_annotation(const Event& e, std::string_view rollout_name,
   switch (e.type) {
     case EventType::breach: {
       // A breach that only notifies is a warning; one that rolls back or pauses an error.
-      const bool notify = str(d, "action") == "notify";
+      const bool notify = json_string(d, "action") == "notify";
       return command(notify ? "warning" : "error",
                      fmt::format("rollout {}: gate breached{}", name, where),
-                     e.summary.empty() ? str(d, "gate") : e.summary);
+                     e.summary.empty() ? json_string(d, "gate") : e.summary);
     }
     case EventType::rollback_started:
       return command("warning", fmt::format("rollout {}: rolling back{}", name, where),
-                     e.summary.empty() ? str(d, "reason") : e.summary);
+                     e.summary.empty() ? json_string(d, "reason") : e.summary);
     case EventType::rollback_finished:
       if (d.value("ok", false) && !d.value("over_budget", false)) return {};
       return command(
@@ -74,7 +71,7 @@ std::string github_annotation(const Event& e, std::string_view rollout_name,
                       d.value("ok", false) ? "rollback over budget" : "ROLLBACK INCOMPLETE"),
           e.summary);
     case EventType::finished: {
-      const std::string outcome = str(d, "outcome");
+      const std::string outcome = json_string(d, "outcome");
       if (outcome == "completed") return {};
       std::string text = outcome;
       for (auto& c : text)
@@ -82,20 +79,20 @@ std::string github_annotation(const Event& e, std::string_view rollout_name,
       const bool bad =
           outcome == "rolled_back" || outcome == "rollback_failed" || outcome == "aborted";
       return command(bad ? "error" : "warning", fmt::format("rollout {}: {}{}", name, text, where),
-                     str(d, "reason").empty() ? e.summary : str(d, "reason"));
+                     json_string(d, "reason").empty() ? e.summary : json_string(d, "reason"));
     }
     case EventType::paused:
       return command("warning", fmt::format("rollout {}: paused{}", name, where), e.summary);
     case EventType::warning:
       return command("warning", fmt::format("rollout {}", name),
-                     str(d, "message").empty() ? e.summary : str(d, "message"));
+                     json_string(d, "message").empty() ? e.summary : json_string(d, "message"));
     default:
       return {};
   }
 }
 
 void GithubAnnotations::on_event(const Event& event) {
-  if (event.type == EventType::rollout_started) name_ = str(event.data, "name");
+  if (event.type == EventType::rollout_started) name_ = json_string(event.data, "name");
   if (!event.stage.empty()) stage_ = event.stage;
   std::string line = github_annotation(event, name_, stage_);
   if (line.empty()) return;

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "core/json_get.hpp"
 #include "view/text.hpp"
 
 namespace rollout {
@@ -74,12 +75,6 @@ std::int64_t get_ms(const nlohmann::json& data, const char* key, std::int64_t fa
   auto it = data.find(key);
   if (it == data.end() || !it->is_number()) return fallback;
   return it->get<std::int64_t>();
-}
-
-std::string get_str(const nlohmann::json& data, const char* key) {
-  auto it = data.find(key);
-  if (it == data.end() || !it->is_string()) return {};
-  return it->get<std::string>();
 }
 
 int get_int(const nlohmann::json& data, const char* key, int fallback = 0) {
@@ -238,8 +233,8 @@ void Snapshot::on_event(const Event& event) {
   switch (event.type) {
     case EventType::rollout_started: {
       d.started = true;
-      if (auto n = get_str(data, "name"); !n.empty()) d.name = n;
-      d.runbook = get_str(data, "runbook");
+      if (auto n = json_string(data, "name"); !n.empty()) d.name = n;
+      d.runbook = json_string(data, "runbook");
       d.dry_run = get_bool(data, "dry_run");
       d.phase = "running";
       d.outcome.clear();
@@ -249,7 +244,7 @@ void Snapshot::on_event(const Event& event) {
         std::vector<StageInfo> stages;
         for (const auto& s : *it) {
           StageInfo info;
-          info.name = get_str(s, "name");
+          info.name = json_string(s, "name");
           info.weight = get_int(s, "weight");
           info.hold_ms = get_ms(s, "hold_ms", 0);
           // A resumed rollout repeats rollout_started: keep what is known of each stage.
@@ -296,8 +291,8 @@ void Snapshot::on_event(const Event& event) {
       break;
     }
     case EventType::step_started:
-      d.step = get_str(data, "description");
-      if (d.step.empty()) d.step = get_str(data, "kind");
+      d.step = json_string(data, "description");
+      if (d.step.empty()) d.step = json_string(data, "kind");
       break;
     case EventType::step_finished:
       d.step.clear();
@@ -319,20 +314,20 @@ void Snapshot::on_event(const Event& event) {
       break;
     }
     case EventType::gate_measured: {
-      std::string text = get_str(data, "gate");
-      if (text.empty()) text = get_str(data, "check");
+      std::string text = json_string(data, "gate");
+      if (text.empty()) text = json_string(data, "check");
       GateInfo& g = d.gate(text);
-      g.check = get_str(data, "check");
-      g.query = get_str(data, "query");
-      g.unit = get_str(data, "unit");
-      g.op = get_str(data, "op");
+      g.check = json_string(data, "check");
+      g.query = json_string(data, "query");
+      g.unit = json_string(data, "unit");
+      g.op = json_string(data, "op");
       g.threshold = data.value("threshold", nlohmann::json());
       g.value = data.value("value", nlohmann::json());
       // A null value is "no data", or a NaN/Inf the JSON could not hold: say which.
       g.value_text =
           g.value.is_number() ? std::string() : view::missing_value(g.check, event.summary);
-      g.outcome = get_str(data, "outcome");
-      g.detail = get_str(data, "detail");
+      g.outcome = json_string(data, "outcome");
+      g.detail = json_string(data, "detail");
       g.fails = get_int(data, "fails");
       g.inconclusives = get_int(data, "inconclusives");
       g.errors = get_int(data, "errors");
@@ -347,9 +342,9 @@ void Snapshot::on_event(const Event& event) {
       break;
     }
     case EventType::breach:
-      d.last_breach =
-          fmt::format("{} ({} limit {} reached, {})", get_str(data, "gate"),
-                      get_str(data, "counter"), get_int(data, "limit"), get_str(data, "action"));
+      d.last_breach = fmt::format("{} ({} limit {} reached, {})", json_string(data, "gate"),
+                                  json_string(data, "counter"), get_int(data, "limit"),
+                                  json_string(data, "action"));
       break;
     case EventType::awaiting_approval: {
       d.phase = "awaiting approval";
@@ -365,13 +360,13 @@ void Snapshot::on_event(const Event& event) {
       break;
     case EventType::paused:
       d.phase = "paused";
-      d.phase_detail = get_str(data, "reason");
+      d.phase_detail = json_string(data, "reason");
       break;
     case EventType::abort_requested:
-      d.phase_detail = fmt::format("abort requested by {}", get_str(data, "by"));
+      d.phase_detail = fmt::format("abort requested by {}", json_string(data, "by"));
       break;
     case EventType::interrupted:
-      d.phase_detail = fmt::format("interrupted ({})", get_str(data, "signal"));
+      d.phase_detail = fmt::format("interrupted ({})", json_string(data, "signal"));
       break;
     case EventType::stage_completed:
       if (StageInfo* s = d.stage_named(event.stage.empty() ? d.stage : event.stage)) {
@@ -383,8 +378,8 @@ void Snapshot::on_event(const Event& event) {
       break;
     case EventType::rollback_started:
       d.phase = "rolling back";
-      d.rollback_reason = get_str(data, "reason");
-      d.rollback_trigger = get_str(data, "trigger");
+      d.rollback_reason = json_string(data, "reason");
+      d.rollback_trigger = json_string(data, "trigger");
       d.rollback_budget_ms = get_ms(data, "budget_ms");
       d.rollback_started_t_ms = event.t_ms;
       d.rollback.clear();
@@ -394,8 +389,8 @@ void Snapshot::on_event(const Event& event) {
     case EventType::rollback_step: {
       RollbackStep s;
       s.index = get_int(data, "index");
-      s.kind = get_str(data, "kind");
-      s.description = get_str(data, "description");
+      s.kind = json_string(data, "kind");
+      s.description = json_string(data, "description");
       s.done = true;
       s.ok = get_bool(data, "ok");
       s.duration_ms = get_ms(data, "duration_ms", 0);
@@ -416,9 +411,9 @@ void Snapshot::on_event(const Event& event) {
       break;
     case EventType::finished:
       d.phase = "finished";
-      d.outcome = get_str(data, "outcome");
+      d.outcome = json_string(data, "outcome");
       d.exit_code = get_int(data, "exit_code", -1);
-      d.reason = get_str(data, "reason");
+      d.reason = json_string(data, "reason");
       d.hold_end_t_ms = -1;
       d.step.clear();
       break;
@@ -430,7 +425,7 @@ void Snapshot::on_event(const Event& event) {
     d.recent.push_back(
         RecentEvent{event.time, event.t_ms, std::string(to_string(event.type)), event.stage,
                     event.type == EventType::gate_measured
-                        ? view::gate_summary(get_str(event.data, "check"), event.summary)
+                        ? view::gate_summary(json_string(event.data, "check"), event.summary)
                         : event.summary});
     while (d.recent.size() > kRecentEvents) d.recent.pop_front();
   }

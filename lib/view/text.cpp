@@ -102,22 +102,6 @@ std::string Palette::outcome(std::string_view text, std::string_view result) con
   return std::string(text);
 }
 
-std::string human_duration(std::int64_t ms) {
-  if (ms < 0) ms = 0;
-  if (ms < 1000) return fmt::format("{}ms", ms);
-  std::int64_t s = (ms + 500) / 1000;
-  if (s < 60) return fmt::format("{}s", s);
-  std::int64_t m = s / 60;
-  s %= 60;
-  if (m < 60) return s ? fmt::format("{}m{:02}s", m, s) : fmt::format("{}m", m);
-  std::int64_t h = m / 60;
-  m %= 60;
-  if (h < 48) return m ? fmt::format("{}h{:02}m", h, m) : fmt::format("{}h", h);
-  std::int64_t d = h / 24;
-  h %= 24;
-  return h ? fmt::format("{}d{}h", d, h) : fmt::format("{}d", d);
-}
-
 namespace {
 
 // Where the measured value sits in the engine's gate line "CHECK: VALUE OP THRESHOLD -> ...".
@@ -156,14 +140,6 @@ std::string gate_summary(std::string_view check, std::string_view summary) {
              std::string(summary.substr(span->second));
   }
   return std::string(summary);
-}
-
-std::string op_symbol(std::string_view op) {
-  if (op == "lt") return "<";
-  if (op == "le") return "<=";
-  if (op == "gt") return ">";
-  if (op == "ge") return ">=";
-  return std::string(op);
 }
 
 std::string clock_time(std::chrono::system_clock::time_point t, bool seconds) {

@@ -2,6 +2,7 @@
 // colour codes, truncation and padding to a column, colours, and human units and durations.
 #pragma once
 
+#include "core/duration.hpp"
 #include "core/units.hpp"
 
 #include <chrono>
@@ -43,7 +44,9 @@ struct Palette {
 };
 
 // "2h31m", "4m05s", "12s", "850ms": rounded for a person, not exact.
-std::string human_duration(std::int64_t ms);
+inline std::string human_duration(std::int64_t ms) {
+  return format_duration(Duration{ms}, Rounding::seconds);
+}
 
 // The engine journals a NaN or infinite measurement as value null, and writes it into the
 // event's summary with the C library's spelling: "CHECK: nan < 1% -> inconclusive".
@@ -51,9 +54,6 @@ std::string human_duration(std::int64_t ms);
 // else "no data". gate_summary: the summary with that word spelled so; otherwise unchanged.
 std::string missing_value(std::string_view check, std::string_view summary);
 std::string gate_summary(std::string_view check, std::string_view summary);
-
-// "<", "<=", ">", ">=" from the event's op ("lt", "le", ... or the symbol itself).
-std::string op_symbol(std::string_view op);
 
 // Local wall-clock time "HH:MM:SS" (or "HH:MM" when short).
 std::string clock_time(std::chrono::system_clock::time_point t, bool seconds = true);

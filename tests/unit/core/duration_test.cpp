@@ -34,3 +34,35 @@ TEST_CASE("printed durations parse back") {
   for (auto d : {Duration{30s}, Duration{54h}, Duration{90min}, Duration{250}})
     CHECK(parse_duration(format_duration(d)) == d);
 }
+
+// The report's form (was report::format_ms): tenths of a second under a minute, then whole
+// seconds, minutes from an hour.
+TEST_CASE("durations print rounded to tenths for a report") {
+  auto f = [](std::int64_t ms) { return format_duration(Duration{ms}, Rounding::tenths); };
+  CHECK(f(-5) == "0s");
+  CHECK(f(0) == "0s");
+  CHECK(f(850) == "850ms");
+  CHECK(f(1000) == "1s");
+  CHECK(f(42'340) == "42.3s");
+  CHECK(f(59'960) == "60s");
+  CHECK(f(60'000) == "1m");
+  CHECK(f(245'400) == "4m05s");
+  CHECK(f(3'723'000) == "1h02m");
+  CHECK(f(7'200'000) == "2h");
+  CHECK(f(54LL * 3'600'000) == "54h");
+}
+
+// The live view's form (was view::human_duration): whole seconds, days from 48 hours.
+TEST_CASE("durations print rounded to seconds for a glance") {
+  auto f = [](std::int64_t ms) { return format_duration(Duration{ms}, Rounding::seconds); };
+  CHECK(f(-5) == "0ms");
+  CHECK(f(0) == "0ms");
+  CHECK(f(850) == "850ms");
+  CHECK(f(12'400) == "12s");
+  CHECK(f(59'500) == "1m");
+  CHECK(f(245'400) == "4m05s");
+  CHECK(f(3'723'000) == "1h02m");
+  CHECK(f(47LL * 3'600'000) == "47h");
+  CHECK(f(48LL * 3'600'000) == "2d");
+  CHECK(f(76LL * 3'600'000) == "3d4h");
+}
