@@ -108,6 +108,27 @@ std::string shell_quote(std::string_view value) {
   return out + "'";
 }
 
+std::optional<std::size_t> template_in_quotes(std::string_view shell) {
+  char quote = 0;  // the quote we are inside: ', " or none
+  for (std::size_t i = 0; i < shell.size(); ++i) {
+    const char c = shell[i];
+    if (quote != '\'' && c == '\\') {  // an escaped character is literal (not in '...')
+      ++i;
+      continue;
+    }
+    if (shell.compare(i, 3, "$${") == 0) {
+      i += 2;
+      continue;
+    }
+    if (quote && shell.compare(i, 2, "${") == 0) return i;
+    if (c == '\'' && quote != '"')
+      quote = quote ? 0 : '\'';
+    else if (c == '"' && quote != '\'')
+      quote = quote ? 0 : '"';
+  }
+  return std::nullopt;
+}
+
 Result<std::vector<std::string>> Expander::expand(const std::vector<std::string>& raw) const {
   std::vector<std::string> out;
   out.reserve(raw.size());

@@ -44,6 +44,11 @@ class Expander {
 // `value` as one single-quoted POSIX shell word: 'it'\''s' for "it's".
 std::string shell_quote(std::string_view value);
 
+// The offset of the first ${...} that stands inside '...' or "..." of a shell string, if
+// any. There its quoted word would end the runbook's own quotes ('${x}' becomes ''v''), and
+// inside "..." a $(...) in the value would run: such a template is refused.
+std::optional<std::size_t> template_in_quotes(std::string_view shell);
+
 // Every ${...} reference in `raw` ("vars.prom", "env.TOKEN", ...), in order, for validation.
 std::vector<std::string> template_refs(std::string_view raw);
 

@@ -15,6 +15,8 @@
 #include <sstream>
 #include <thread>
 
+#include <fmt/format.h>
+
 #include "core/printable.hpp"
 #include "providers/process.hpp"
 
@@ -162,6 +164,11 @@ Result<KillOutcome> RealProcessControl::kill(const runbook::KillStep& step) {
                       "\" (TERM, INT, HUP, KILL, QUIT, USR1, USR2)");
   const int ways = !step.pidfile.empty() + !step.name.empty() + !step.pattern.empty();
   if (ways != 1) return make_error("kill needs exactly one of pidfile, name, pattern");
+  if (!step.pattern.empty() && runbook::pattern_chars(step.pattern) < runbook::kShortestKillPattern)
+    return make_error(fmt::format(
+        "kill refused: pattern \"{}\" has fewer than {} characters besides blanks and would "
+        "match processes it was not meant for; none signalled",
+        printable(step.pattern), runbook::kShortestKillPattern));
 
   KillOutcome outcome;
   const std::set<int> keep = protected_pids();

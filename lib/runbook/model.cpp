@@ -7,6 +7,12 @@
 
 namespace rollout::runbook {
 
+std::size_t pattern_chars(std::string_view pattern) {
+  std::size_t n = 0;
+  for (char c : pattern) n += c != ' ' && c != '\t' && c != '\r' && c != '\n';
+  return n;
+}
+
 const char* to_string(RouterType t) {
   switch (t) {
     case RouterType::haproxy:

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -133,6 +134,13 @@ struct KillStep {
   Duration grace = 10s;   // then SIGKILL
   int max_processes = 5;  // more matches than this: nothing is signalled, the step fails
 };
+// A kill pattern matches anywhere in every process's command line: " " matched every
+// process with an argument. A pattern needs this many characters besides blanks; checked
+// at validate, and again before anything is signalled (a pattern from ${env.X} is known
+// only then).
+inline constexpr std::size_t kShortestKillPattern = 4;
+std::size_t pattern_chars(std::string_view pattern);  // characters other than blanks
+
 struct HttpStep {
   std::string url;
   std::string method = "POST";

@@ -25,10 +25,8 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
 
-// A kill pattern matches anywhere in every process's command line: " " matched every
-// process with an argument. A pattern needs kShortestKillPattern characters besides blanks;
-// a name or pidfile must not be blank. Templates of [vars] are checked as they expand.
-constexpr std::size_t kShortestKillPattern = 4;
+// A pattern needs kShortestKillPattern characters besides blanks (model.hpp); a name or
+// pidfile must not be blank. Templates of [vars] are checked as they expand.
 
 bool blank(const std::string& s) {
   return s.find_first_not_of(" \t\r\n") == std::string::npos;
@@ -55,9 +53,7 @@ void check_kill_target(const toml::table& t, const Runbook& book, Reader& r) {
                   ? shown + " is blank: it would match every process with an argument"
                   : "'" + std::string(key) + "' is blank: a kill step needs a target");
     else if (std::string_view(key) == "pattern") {
-      std::size_t chars = 0;
-      for (char c : v) chars += c != ' ' && c != '\t';
-      if (chars < kShortestKillPattern)
+      if (pattern_chars(v) < kShortestKillPattern)
         r.error(Reader::pos(*n), shown + " is shorter than " +
                                      std::to_string(kShortestKillPattern) +
                                      " characters (blanks aside): it would match processes "
@@ -186,6 +182,11 @@ std::optional<Action> parse_kind(const std::string& kind, const toml::table& t,
         return std::nullopt;
       }
       run.shell = *sh;
+      if (auto at = template_in_quotes(*sh))
+        r.error(Reader::pos(*t.get("shell")),
+                "a template inside quotes in 'shell' (at offset " + std::to_string(*at) +
+                    ") would leave its value unquoted: write ${...} bare, rollout quotes it "
+                    "as one word");
     }
     if (auto e = r.string_map(t, "env")) run.env = *e;
     if (auto c = r.string(t, "cwd")) run.cwd = *c;

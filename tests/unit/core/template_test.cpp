@@ -100,3 +100,14 @@ TEST_CASE("in a shell string every value is one single-quoted word; the text sta
         "'<a'\\''b; $(touch /tmp/x) `id`\nnext>' ${HOME}");
   CHECK(shell_quote("") == "''");
 }
+
+TEST_CASE("template_in_quotes finds a template the runbook's own quotes would unquote") {
+  // '${x}' became ''value'': the value's own quotes ended the runbook's, and it ran.
+  CHECK(template_in_quotes("echo '${vars.x}'") == 6u);
+  CHECK(template_in_quotes("echo \"${vars.x}\"") == 6u);  // "…'$(cmd)'…" runs cmd
+  CHECK(template_in_quotes("echo ${vars.x} 'literal' \"${weight.canary}\"") == 26u);
+  CHECK_FALSE(template_in_quotes("echo ${vars.x} 'a' \"b\""));
+  CHECK_FALSE(template_in_quotes("echo \\'${vars.x}"));   // an escaped quote opens nothing
+  CHECK_FALSE(template_in_quotes("echo '$${literal}'"));  // $${ is no template
+  CHECK_FALSE(template_in_quotes("printf \"it's\" ${vars.x}"));
+}

@@ -312,3 +312,22 @@ TEST_CASE("run: raw bytes in the output are escaped, lines kept") {
   REQUIRE(r.ok());
   CHECK(r->output == "a\\x00b\\xffc\\x1b[2J\nnext");
 }
+
+TEST_CASE("kill: a pattern known only at run time that is blank or short signals nothing") {
+  // pattern = "${env.PAT}" with PAT=" " passed validate and SIGTERMed every process with an
+  // argument. The provider refuses it before it looks at a single process.
+  TempDir dir;
+  RealProcessControl pc;
+  Background victim({"sleep", "60"}, dir / "log");
+  REQUIRE(testsupport::wait_until([&] { return alive(victim.pid()); }, 5s));
+  for (const char* pattern : {" ", "  \t ", "60", "p 6"}) {
+    runbook::KillStep k;
+    k.pattern = pattern;
+    k.max_processes = 1000;
+    auto r = pc.kill(k);
+    CAPTURE(pattern);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().message.find("fewer than 4 characters besides blanks") != std::string::npos);
+  }
+  CHECK(alive(victim.pid()));
+}

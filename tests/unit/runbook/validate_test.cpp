@@ -207,3 +207,22 @@ TEST_CASE("${stage.*} in a rollback step is an error at the template: it has no 
                   "\"${stage.name}\"] }]\n"))
             .ok());
 }
+
+TEST_CASE("a template inside quotes of a shell string is an error: its value would run") {
+  // shell = "echo '${vars.x}'" with x = "'; touch pwned; '" ran the touch.
+  const std::string steps = "hold = \"2h\"\nbefore = [{ shell = \"echo '${vars.x}'\" }]\n";
+  auto l = load("[vars]\nx = \"v\"\n" + edit("hold = \"2h\"\n", steps));
+  INFO(dump(l));
+  CHECK(find(l, "a template inside quotes in 'shell'"));
+  CHECK(errors(l) == 1);
+  auto dq =
+      load("[vars]\nx = \"v\"\n" +
+           edit("hold = \"2h\"\n", "hold = \"2h\"\nbefore = [{ shell = 'echo \"${vars.x}\"' }]\n"));
+  CHECK(find(dq, "a template inside quotes in 'shell'"));
+  // Bare, it is quoted by rollout: fine.
+  auto ok =
+      load("[vars]\nx = \"v\"\n" +
+           edit("hold = \"2h\"\n", "hold = \"2h\"\nbefore = [{ shell = \"echo ${vars.x}\" }]\n"));
+  INFO(dump(ok));
+  CHECK(ok.ok());
+}
