@@ -55,6 +55,9 @@ std::string render_text(const Reading& r, bool color) {
         "journal damaged at line {} ({}): where the rollout stands is uncertain; `rollout "
         "resume` refuses, `rollout abort` rolls back\n",
         r.damage->line, r.damage->describe(r.journal_path));
+  if (r.state)
+    if (auto behind = state::journal_behind_state(*r.state, engine::replay(r.events).last_seq))
+      out += *behind + ": `rollout resume` refuses, `rollout abort` rolls back\n";
   out += r.holder ? "runner: " + r.holder->describe() + "\n"
                   : "runner: none (no process holds the lock)\n";
   return out;

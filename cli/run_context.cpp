@@ -214,6 +214,13 @@ int drive(const GlobalOptions& g, const DriveRequest& req) {
           damage->describe(store_ref.journal_path()), req.verb, pos.name));
       return to_int(ExitCode::rollback_failed);
     }
+    if (auto st = store_ref.load_state(); st && *st && !aborting) {
+      if (auto behind = state::journal_behind_state(**st, pos.last_seq)) {
+        print_error(fmt::format("{}, so it is not {}d; `rollout abort {}` rolls back", *behind,
+                                req.verb, pos.name));
+        return to_int(ExitCode::rollback_failed);
+      }
+    }
     dry_run = pos.dry_run;
     if (dry_run) store_ptr = std::make_unique<state::FileStateStore>(dir, false);
   }

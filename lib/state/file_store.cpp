@@ -19,6 +19,21 @@
 
 namespace rollout::state {
 
+std::optional<std::string> journal_behind_state(const nlohmann::json& state,
+                                                std::uint64_t journal_last_seq) {
+  if (!state.is_object() || !state.contains("last_seq") || !state["last_seq"].is_number_unsigned())
+    return std::nullopt;
+  const auto seq = state["last_seq"].get<std::uint64_t>();
+  if (seq <= journal_last_seq) return std::nullopt;
+  std::string split = "?";
+  if (const auto& s = state.value("split", nlohmann::json::object()); s.is_object())
+    split = fmt::format("{}/{}", s.value("stable", -1), s.value("canary", -1));
+  return fmt::format(
+      "the journal lost records: state.json reached event {} ({}, traffic {}) but the "
+      "journal ends at event {}; where the rollout stands is uncertain",
+      seq, state.value("status", std::string("?")), split, journal_last_seq);
+}
+
 namespace fs = std::filesystem;
 
 namespace {

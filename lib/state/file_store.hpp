@@ -30,6 +30,13 @@ struct JournalRead {
   std::optional<JournalDamage> damage;
 };
 
+// state.json is written after each journal record. When it names a later event than the
+// journal's last, the journal lost records (it refused writes while the runner went on: a
+// rollback on an immutable or failing journal), so where the rollout stands is uncertain.
+// The one line that says so, or nullopt.
+std::optional<std::string> journal_behind_state(const nlohmann::json& state,
+                                                std::uint64_t journal_last_seq);
+
 class FileStateStore : public StateStore {
  public:
   // `dir`: the rollout's directory (must exist). `durable` = false (a dry run) skips every
