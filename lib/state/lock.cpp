@@ -227,8 +227,16 @@ RolloutLock::Attempt RolloutLock::acquire(const std::string& dir, const LockHold
     return a;
   }
   int fd = -1;
+  bool read_only = false;
   for (int tries = 0;; ++tries) {
     fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0 && errno == EROFS) {
+      // A read-only state directory: flock needs no write, so the lock is still taken and
+      // an abort can still roll back (it says what it could not record); the holder record
+      // cannot be written (the pid comes from /proc/locks anyway).
+      fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+      read_only = fd >= 0;
+    }
     if (fd < 0) {
       a.error = fmt::format("cannot open {}: {}", path, std::strerror(errno));
       ::close(dir_fd);
@@ -255,7 +263,8 @@ RolloutLock::Attempt RolloutLock::acquire(const std::string& dir, const LockHold
     }
   }
   const std::string content = me.to_json().dump() + "\n";
-  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, content.data(), content.size(), 0) < 0) {
+  if (!read_only &&
+      (::ftruncate(fd, 0) != 0 || ::pwrite(fd, content.data(), content.size(), 0) < 0)) {
     a.error = fmt::format("cannot write {}: {}", path, std::strerror(errno));
     ::close(fd);
     ::close(dir_fd);
