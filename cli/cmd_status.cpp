@@ -44,12 +44,8 @@ Reading read_rollout(const std::string& dir) {
 }
 
 std::string render_text(const Reading& r, bool color) {
-  Snapshot snap;
-  for (const auto& e : r.events) snap.on_event(e);
-  SnapshotOptions so;
-  so.color = color;
-  std::string out = snap.render(so);
-  if (!out.empty() && out.back() != '\n') out += '\n';
+  // What makes the picture below uncertain comes first: it is what an operator must read.
+  std::string out;
   if (r.damage)
     out += fmt::format(
         "journal damaged at line {} ({}): where the rollout stands is uncertain; `rollout "
@@ -58,6 +54,12 @@ std::string render_text(const Reading& r, bool color) {
   if (r.state)
     if (auto behind = state::journal_behind_state(*r.state, engine::replay(r.events).last_seq))
       out += *behind + ": `rollout resume` refuses, `rollout abort` rolls back\n";
+  Snapshot snap;
+  for (const auto& e : r.events) snap.on_event(e);
+  SnapshotOptions so;
+  so.color = color;
+  out += snap.render(so);
+  if (!out.empty() && out.back() != '\n') out += '\n';
   out += r.holder ? "runner: " + r.holder->describe() + "\n"
                   : "runner: none (no process holds the lock)\n";
   return out;

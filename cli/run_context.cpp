@@ -236,6 +236,11 @@ int drive(const GlobalOptions& g, const DriveRequest& req) {
         opened.error().message, req.verb, pos.name));
     return to_int(ExitCode::rollback_failed);
   }
+  if (store.torn_bytes() > 0)
+    say(stderr, fmt::format("rollout: warning: the journal's last line was torn ({} bytes: a crash "
+                            "mid-write); kept in {}.torn, the journal goes on from its last full "
+                            "line\n",
+                            store.torn_bytes(), store.journal_path()));
 
   // The runbook as started (a resume runs what was started, not an edited file).
   runbook::LoadOptions lo;

@@ -73,12 +73,12 @@ Result<void> make_reserve(const std::string& path) {
 }
 
 // A last line without its newline is a write cut short: keep it in PATH.torn, cut it off.
-Result<void> repair_torn_tail(int fd, const std::string& path, bool durable) {
+Result<std::size_t> repair_torn_tail(int fd, const std::string& path, bool durable) {
   struct stat st {};
-  if (::fstat(fd, &st) != 0 || st.st_size == 0) return {};
+  if (::fstat(fd, &st) != 0 || st.st_size == 0) return std::size_t{0};
   const off_t size = st.st_size;
   char last = '\n';
-  if (::pread(fd, &last, 1, size - 1) != 1 || last == '\n') return {};
+  if (::pread(fd, &last, 1, size - 1) != 1 || last == '\n') return std::size_t{0};
   off_t keep = 0;  // bytes up to and with the last newline
   char buf[4096];
   for (off_t end = size; end > 0 && keep == 0;) {
@@ -107,7 +107,7 @@ Result<void> repair_torn_tail(int fd, const std::string& path, bool durable) {
   if (::ftruncate(fd, keep) != 0 || (durable && ::fdatasync(fd) != 0))
     return make_error(
         fmt::format("cannot cut the torn last line of {}: {}", path, std::strerror(errno)));
-  return {};
+  return static_cast<std::size_t>(size - keep);
 }
 
 }  // namespace
@@ -142,10 +142,12 @@ Result<void> FileStateStore::open_locked() {
   const std::string path = journal_path();
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) return make_error(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
-  if (auto r = repair_torn_tail(fd, path, durable_); !r) {
+  auto torn = repair_torn_tail(fd, path, durable_);
+  if (!torn) {
     ::close(fd);
-    return r;
+    return torn.error();
   }
+  torn_bytes_ = *torn;
   fd_ = fd;
   if (durable_) return make_reserve((fs::path(dir_) / "journal.reserve").string());
   return {};
@@ -247,8 +249,13 @@ Result<std::vector<nlohmann::json>> FileStateStore::journal() const {
 
 Result<void> FileStateStore::save_state(const nlohmann::json& state) {
   std::lock_guard lock(mu_);
-  return write_file_atomic((fs::path(dir_) / "state.json").string(), state.dump(2) + "\n",
-                           durable_);
+  auto r =
+      write_file_atomic((fs::path(dir_) / "state.json").string(), state.dump(2) + "\n", durable_);
+  // state.json only mirrors the journal, but a state directory that refuses it (a full
+  // disk whose journal still had room in its last block) will not record the next
+  // decision either: remembered like a journal failure, no record lost.
+  if (!r && failure_.empty()) failure_ = "state.json not written: " + r.error().message;
+  return r;
 }
 
 Result<std::optional<nlohmann::json>> FileStateStore::load_state() const {

@@ -47,6 +47,8 @@ class FileStateStore : public StateStore {
   // is moved to journal.jsonl.torn and cut off, and the reserve is made. An error when the
   // journal cannot be opened or the reserve cannot be written (the directory is full).
   Result<void> open();
+  // Bytes of a torn last line that open() set aside (0: none).
+  std::size_t torn_bytes() const { return torn_bytes_; }
   Result<void> append(const nlohmann::json& record, bool sync) override;
   Result<std::vector<nlohmann::json>> journal() const override;
   Result<JournalRead> read_journal() const;
@@ -74,6 +76,7 @@ class FileStateStore : public StateStore {
   std::string failure_;   // the first journal write that failed (sticky); "" while none
   std::size_t lost_ = 0;  // records that could not be written
   std::function<Result<void>()> lock_check_;
+  std::size_t torn_bytes_ = 0;
 };
 
 }  // namespace rollout::state

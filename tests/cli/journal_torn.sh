@@ -18,6 +18,7 @@ code=$?
 [ $code -eq 0 ] || { cat "$T/out2"; fail "resume exit $code"; }
 [ -f "$J.torn" ] || fail "no journal.jsonl.torn"
 grep -q '"seq":999,"type":"gate_meas' "$J.torn" || fail "fragment not kept aside"
+grep -q "warning: the journal's last line was torn" "$T/out2" || { cat "$T/out2"; fail "resume does not say it set a torn line aside"; }
 next=$(sed -n "$((lines + 1))p" "$J")
 echo "$next" | grep -q '"type":"rollout_started"' && echo "$next" | grep -q '"resumed":true' ||
   { echo "$next"; fail "the resume's rollout_started is not the next line"; }

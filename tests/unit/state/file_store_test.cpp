@@ -136,6 +136,20 @@ TEST_CASE("a journal that cannot be written stays untrusted (sticky); a lost loc
   CHECK(other.trust().why == "lock file replaced");
 }
 
+TEST_CASE("a state.json that cannot be written makes the store untrusted, no record lost") {
+  // On a full disk state.json failed silently while the journal still took a line, and
+  // the runner went on to the next stage's weight.
+  TempDir t;
+  state::FileStateStore store(t.path);
+  REQUIRE(store.append({{"seq", 1}, {"type", "warning"}}, true).ok());
+  fs::create_directory(t.path + "/state.json");  // the rename onto it fails
+  CHECK_FALSE(store.save_state({{"status", "running"}}).ok());
+  auto tr = store.trust();
+  CHECK(tr.kind == Trust::Kind::journal);
+  CHECK(tr.why.find("state.json not written") != std::string::npos);
+  CHECK(tr.lost == 0);
+}
+
 TEST_CASE("a journal symlinked elsewhere is not followed") {
   TempDir t;
   fs::create_symlink("/dev/null", t.path + "/journal.jsonl");
