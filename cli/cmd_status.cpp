@@ -16,6 +16,7 @@
 #include "state/layout.hpp"
 #include "state/lock.hpp"
 #include "state/signals.hpp"
+#include "view/console.hpp"
 #include "view/snapshot.hpp"
 
 namespace rollout::cli {
@@ -113,6 +114,10 @@ void add_status(CLI::App& app, const GlobalOptions& g, int& exit_code) {
       return;
     }
     const std::string dir = state::rollout_dir(g.state_dir, *name);
+    // Reading is harmless, but what a directory others can write says may be forged.
+    if (auto trusted = state::check_rollout_files(dir); !trusted)
+      say(stderr, fmt::format("rollout: warning: {} (what follows may not be true)\n",
+                              trusted.error().message));
     std::optional<Duration> timeout;
     if (!o->timeout.empty()) {
       timeout = parse_duration(o->timeout);

@@ -59,7 +59,8 @@ int main(int argc, char** argv) {
   app.add_flag("-v,--verbose", g.verbose, "More detail (repeat for more)");
   app.footer(
       "Exit codes: 0 done, 1 rolled back, 2 usage/invalid runbook, 3 aborted, 4 locked,\n"
-      "5 paused, 6 rollback failed (a person must act), 130 interrupted.\n"
+      "5 paused, 6 a person must act (rollback failed or incomplete, or the journal or the\n"
+      "lock cannot be trusted), 130 interrupted.\n"
       "See rollout(1) and rollout-runbook(5).");
 
   int exit_code = to_int(ExitCode::ok);

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -17,6 +18,7 @@
 
 #include "core/atomic_file.hpp"
 #include "core/duration.hpp"
+#include "core/suggest.hpp"
 #include "core/utc_time.hpp"
 #include "engine/engine.hpp"
 #include "engine/position.hpp"
@@ -131,6 +133,15 @@ int drive(const GlobalOptions& g, const DriveRequest& req) {
     lo.require_env = true;
     auto pre = runbook::load_runbook(runbook_path, lo);
     if (!report_load(pre)) return to_int(ExitCode::usage);
+    if (!req.from.empty()) {
+      std::vector<std::string> names;
+      for (const auto& s : pre.runbook->stages) names.push_back(s.name);
+      if (std::find(names.begin(), names.end(), req.from) == names.end()) {
+        print_error(fmt::format("--from {}: no such stage in {}{}", req.from, runbook_path,
+                                did_you_mean(req.from, names)));
+        return to_int(ExitCode::usage);
+      }
+    }
     dir = state::rollout_dir(g.state_dir, pre.runbook->rollout.name, dry_run);
   } else {
     auto name = state::pick_rollout(g.state_dir, req.name);
@@ -493,8 +504,12 @@ int request_or_run(const GlobalOptions& g, const std::string& name_arg, ControlR
       return to_int(ExitCode::locked);
     }
     if (fs::remove(*path, ec)) {
-      print_error(fmt::format("{} request not taken within {}s by {}: withdrawn", verb,
-                              kTakeWithin.count(), holder->describe()));
+      print_error(fmt::format(
+          "{} request not taken within {}s by {}: withdrawn. If that runner is stopped or hung, "
+          "`kill -CONT {}` it, or end it (`kill {}`) and `rollout {} {}` again: with no runner, "
+          "{}",
+          verb, kTakeWithin.count(), holder->describe(), holder->pid, holder->pid, verb, *name,
+          is_abort ? "abort rolls back itself" : "advance continues the rollout here"));
       return to_int(ExitCode::locked);
     }
     if (!is_abort) {

@@ -199,9 +199,13 @@ Engine::Flow Engine::hold(const runbook::Stage& stage, std::int64_t remaining_ms
           {"inconclusives", trackers[k].inconclusives()},
           {"errors", trackers[k].errors()}};
       if (!m.reading.detail.empty()) data["detail"] = m.reading.detail;
+      // A value that is an error (impossible for its unit) says why on the same line.
       const std::string shown =
           m.reading.kind == Reading::Kind::value
-              ? format_measurement(m.reading.value, runbook::dimension_of(unit))
+              ? format_measurement(m.reading.value, runbook::dimension_of(unit)) +
+                    (m.outcome == Outcome::error && !m.reading.detail.empty()
+                         ? " (" + m.reading.detail + ")"
+                         : "")
           : m.reading.kind == Reading::Kind::empty ? std::string("no data")
                                                    : "error: " + m.reading.detail;
       emit(EventType::gate_measured, stage.name,

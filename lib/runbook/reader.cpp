@@ -109,7 +109,10 @@ void Reader::known_keys(const toml::table& t, const std::vector<std::string>& al
     for (const auto& a : allowed)
       if (a == key) found = true;
     if (found) continue;
-    error(pos(k), "unknown key '" + key + "' in " + std::string(what) + did_you_mean(key, allowed));
+    // A hostile 900 KB key must not come back as a 900 KB message.
+    const std::string shown = key.size() > 64 ? key.substr(0, 64) + "..." : key;
+    error(pos(k),
+          "unknown key '" + shown + "' in " + std::string(what) + did_you_mean(key, allowed));
   }
 }
 

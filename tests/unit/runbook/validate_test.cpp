@@ -226,3 +226,13 @@ TEST_CASE("a template inside quotes of a shell string is an error: its value wou
   INFO(dump(ok));
   CHECK(ok.ok());
 }
+
+TEST_CASE("an unknown key is named in at most 64 characters, however long it is") {
+  // A 900 KB unknown key came back whole in a 900 KB error line.
+  auto l =
+      load(edit("name = \"svc\"\n", "name = \"svc\"\n" + std::string(900'000, 'k') + " = 1\n"));
+  auto* d = find(l, "unknown key 'kkkk");
+  REQUIRE(d);
+  CHECK(d->message.size() < 300);
+  CHECK(d->message.find(std::string(64, 'k') + "...'") != std::string::npos);
+}
