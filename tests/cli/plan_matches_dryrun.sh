@@ -3,34 +3,13 @@
 # after and rollback steps: every run step's description in plan equals the one in the
 # dry run's journal. ${weight.*} is the split in force when the step runs (a before step
 # sees the previous stage's split), ${stage.weight} the stage's target.
-set -u
-: "${ROLLOUT:?set ROLLOUT to the rollout binary}"
-T=$(mktemp -d /tmp/rollout-plan-dry-XXXXXX)
-trap 'rm -rf "$T"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-ok() { echo "ok: $*"; }
-export ROLLOUT_STATE_DIR="$T/state" CI=1
-unset GITHUB_ACTIONS GITHUB_STEP_SUMMARY
+source "$SRC/tests/cli/dryrun_helpers.bash"
 
 S='${stage.name} ${stage.weight} ${weight.stable}/${weight.canary}'
 W='${weight.stable}/${weight.canary}'
-cat > "$T/rb.toml" <<TOML
-[rollout]
-name = "tmpl"
-
-[router]
-type = "exec"
-command = ["/bin/false"]
-
-[metrics.f]
-type = "file"
-path = "/nonexistent/metrics.json"
-
-[checks.error_rate]
-source = "f"
-query = "/error_rate"
-unit = "ratio"
-
+{
+  dryrun_head tmpl
+  cat <<TOML
 [[stage]]
 name = "canary"
 weight = 1
@@ -59,6 +38,7 @@ after = [ { run = ["echo", "after $S"] } ]
 budget = "5m"
 steps = [ { run = ["echo", "rb-first $W"] }, { weight = 0 }, { run = ["echo", "rb-after $W"] } ]
 TOML
+} > "$T/rb.toml"
 cat > "$T/ok.toml" <<'TOML'
 [[metric]]
 check = "error_rate"

@@ -3,32 +3,11 @@
 # climb, so the engine rolls back. The JSON event stream parses line by line (first line:
 # the schema version); the report's first line says rolled back, where and why; JUnit
 # marks the canary as failed.
-set -u
-: "${ROLLOUT:?set ROLLOUT to the rollout binary}"
-T=$(mktemp -d /tmp/rollout-report-dry-XXXXXX)
-trap 'rm -rf "$T"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-ok() { echo "ok: $*"; }
-export ROLLOUT_STATE_DIR="$T/state" CI=1
-unset GITHUB_ACTIONS GITHUB_STEP_SUMMARY
+source "$SRC/tests/cli/dryrun_helpers.bash"
 
-cat > "$T/rb.toml" <<'TOML'
-[rollout]
-name = "shop"
-
-[router]
-type = "exec"
-command = ["/bin/false"]
-
-[metrics.f]
-type = "file"
-path = "/nonexistent/metrics.json"
-
-[checks.error_rate]
-source = "f"
-query = "/error_rate"
-unit = "ratio"
-
+{
+  dryrun_head shop
+  cat <<'TOML'
 [[stage]]
 name = "canary"
 weight = 1
@@ -47,6 +26,7 @@ gates = ["error_rate < 1%"]
 budget = "5m"
 steps = [ { weight = 0, budget = "30s" } ]
 TOML
+} > "$T/rb.toml"
 cat > "$T/scenario.toml" <<'TOML'
 [[metric]]
 check = "error_rate"

@@ -2,31 +2,11 @@
 # A metric source that reports an impossible value (an error rate of -1, i.e. -100 %) never
 # passes an upper-bound gate: each measurement is an error that says the value is impossible,
 # and after error_limit of them the stage's breach rule rolls back (exit 1, never 100 %).
-set -u
-: "${ROLLOUT:?set ROLLOUT to the rollout binary}"
-T=$(mktemp -d /tmp/rollout-impossible-XXXXXX)
-trap 'rm -rf "$T"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-ok() { echo "ok: $*"; }
-export ROLLOUT_STATE_DIR="$T/state" CI=1
+source "$SRC/tests/cli/dryrun_helpers.bash"
 
-cat > "$T/rb.toml" <<'TOML'
-[rollout]
-name = "neg"
-
-[router]
-type = "exec"
-command = ["/bin/true"]
-
-[metrics.f]
-type = "file"
-path = "/nonexistent/metrics.json"
-
-[checks.error_rate]
-source = "f"
-query = "/error_rate"
-unit = "ratio"
-
+{
+  dryrun_head neg
+  cat <<'TOML'
 [[stage]]
 name = "canary"
 weight = 1
@@ -41,6 +21,7 @@ weight = 100
 hold = "10m"
 gates = ["error_rate < 1%"]
 TOML
+} > "$T/rb.toml"
 cat > "$T/scenario.toml" <<'TOML'
 [[metric]]
 check = "error_rate"

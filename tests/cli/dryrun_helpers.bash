@@ -1,0 +1,34 @@
+# Shared by the CLI tests that rehearse (sourced; not a test itself): a scratch directory
+# as the state directory, and the head of a runbook that touches nothing real — an exec
+# router (never run in a dry run), a file metric source that does not exist (a scenario
+# scripts the values) and an error_rate check. The test appends its stages.
+set -u
+: "${ROLLOUT:?set ROLLOUT to the rollout binary}"
+T=$(mktemp -d /tmp/rollout-dry-XXXXXX)
+trap 'rm -rf "$T"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+ok() { echo "ok: $*"; }
+export ROLLOUT_STATE_DIR="$T/state" CI=1
+unset GITHUB_ACTIONS GITHUB_STEP_SUMMARY
+
+# dryrun_head NAME: the runbook's head, up to its first [[stage]].
+dryrun_head() {
+  cat <<TOML
+[rollout]
+name = "$1"
+
+[router]
+type = "exec"
+command = ["/bin/false"]
+
+[metrics.f]
+type = "file"
+path = "/nonexistent/metrics.json"
+
+[checks.error_rate]
+source = "f"
+query = "/error_rate"
+unit = "ratio"
+
+TOML
+}
