@@ -115,8 +115,8 @@ ExitCode Engine::start() {
                          {"by", opts_.by},           {"stages", stage_list(book_)}};
   if (!opts_.from_stage.empty()) data["from_stage"] = opts_.from_stage;
   emit(EventType::rollout_started, "",
-       fmt::format("{} {}: {} stages{}", opts_.dry_run ? "rehearsing" : "starting",
-                   book_.rollout.name, book_.stages.size(),
+       fmt::format("{} {}: {} stage{}{}", opts_.dry_run ? "rehearsing" : "starting",
+                   book_.rollout.name, book_.stages.size(), book_.stages.size() == 1 ? "" : "s",
                    opts_.from_stage.empty() ? "" : ", from stage " + opts_.from_stage),
        std::move(data));
   save_state("running");
