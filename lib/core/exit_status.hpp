@@ -1,4 +1,4 @@
-// The exit codes of every rollout command (DESIGN.md §2; documented in rollout(1)).
+// The exit codes of every rollout command, documented in rollout(1) EXIT STATUS.
 #pragma once
 
 namespace rollout {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `rollout validate` accepts every shipped runbook and the one printed in DESIGN.md,
+# `rollout validate` accepts every shipped runbook and the product contract's example,
 # prints one OK line per file, and nothing with -q.
 set -euo pipefail
 : "${ROLLOUT:?}" "${SRC:?}"
@@ -16,7 +16,7 @@ if grep -q "error:" "$tmp/err"; then echo "FAIL: errors on shipped runbooks"; ca
 echo "ok: ${#files[@]} runbooks validate"
 
 # Unset ${env.X} is a warning, not an error; the file is still OK.
-grep -q "design_example.toml:75:8: warning: \${env.SLACK_WEBHOOK} is not set" "$tmp/err" || { echo "FAIL: env warning"; cat "$tmp/err"; exit 1; }
+grep -q "design_example.toml:76:8: warning: \${env.SLACK_WEBHOOK} is not set" "$tmp/err" || { echo "FAIL: env warning"; cat "$tmp/err"; exit 1; }
 echo "ok: unset env is a warning with its position"
 
 "$ROLLOUT" validate -q "$SRC/runbooks/analyzer.toml" >"$tmp/q" 2>&1

@@ -44,7 +44,7 @@ TEST_CASE("defaults: no [rollback] means one weight 0 step within 5m") {
   CHECK(l.runbook->rollout.on_interrupt == OnInterrupt::pause);
 }
 
-TEST_CASE("the runbook printed in DESIGN.md validates") {
+TEST_CASE("the product contract's example runbook validates") {
   auto l = load(read_data("design_example.toml"), no_env());
   INFO(dump(l));
   REQUIRE(l.ok());
@@ -73,7 +73,7 @@ TEST_CASE("the runbook printed in DESIGN.md validates") {
   CHECK(b.vars.at("prom") == "http://127.0.0.1:9090");
 }
 
-TEST_CASE("with the variable set, the DESIGN.md runbook has no diagnostics at all") {
+TEST_CASE("with the variable set, the contract's example runbook has no diagnostics at all") {
   auto env = [](const std::string& k) -> std::optional<std::string> {
     if (k == "SLACK_WEBHOOK") return "https://hooks.example/abc";
     return std::nullopt;
