@@ -86,7 +86,7 @@ void print_plan_summary(const runbook::Runbook& book) {
 
 // Prints load diagnostics; true when the runbook can run.
 bool report_load(const runbook::Loaded& loaded) {
-  for (const auto& d : loaded.diagnostics) fmt::print(stderr, "{}\n", d.str());
+  for (const auto& d : loaded.diagnostics) say(stderr, d.str() + "\n");
   return loaded.ok();
 }
 
@@ -128,11 +128,14 @@ int drive(const GlobalOptions& g, const DriveRequest& req) {
   std::string dir;
   bool dry_run = req.dry_run;
   std::vector<Event> journal;
+  runbook::LoadOptions lo;
+  lo.require_env = true;
+  // A start loads its runbook once, here; a resume loads the copy taken at its start, below.
+  std::optional<runbook::Loaded> loaded;
   if (start) {
-    runbook::LoadOptions lo;
-    lo.require_env = true;
-    auto pre = runbook::load_runbook(runbook_path, lo);
-    if (!report_load(pre)) return to_int(ExitCode::usage);
+    loaded = runbook::load_runbook(runbook_path, lo);
+    if (!report_load(*loaded)) return to_int(ExitCode::usage);
+    const runbook::Loaded& pre = *loaded;
     if (!req.from.empty()) {
       std::vector<std::string> names;
       for (const auto& s : pre.runbook->stages) names.push_back(s.name);
@@ -254,11 +257,11 @@ int drive(const GlobalOptions& g, const DriveRequest& req) {
                             store.torn_bytes(), store.journal_path()));
 
   // The runbook as started (a resume runs what was started, not an edited file).
-  runbook::LoadOptions lo;
-  lo.require_env = true;
-  auto loaded = runbook::load_runbook(runbook_path, lo);
-  if (!report_load(loaded)) return to_int(ExitCode::usage);
-  runbook::Runbook& book = *loaded.runbook;
+  if (!loaded) {
+    loaded = runbook::load_runbook(runbook_path, lo);
+    if (!report_load(*loaded)) return to_int(ExitCode::usage);
+  }
+  runbook::Runbook& book = *loaded->runbook;
   const Expander expander = runbook::make_expander(book);
 
   std::string scenario_path = req.scenario;
