@@ -2,6 +2,7 @@
 // each followed by a JSON pointer. Each is bounded by the source's timeout and a size limit.
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -90,6 +91,9 @@ void read_bounded(const std::string& path, std::size_t limit,
     pollfd p{fd, POLLIN, 0};
     ::poll(&p, 1, static_cast<int>(std::min<std::int64_t>(left.count(), 1'000'000)));
   }
+  struct stat st {};
+  if (failure.empty() && text.empty() && ::fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode))
+    failure = path + " is a FIFO with no writer: nothing to read";
   ::close(fd);
 }
 
