@@ -16,25 +16,12 @@ namespace rollout::report {
 
 namespace {
 
-// Writes all of `text`, retrying short writes and EINTR; errno is kept on failure.
-bool write_all(int fd, const std::string& text) {
-  std::size_t done = 0;
-  while (done < text.size()) {
-    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return false;
-    done += static_cast<std::size_t>(n);
-  }
-  return true;
-}
-
 Result<void> append_file(const std::string& path, const std::string& text) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd < 0) return make_error(fmt::format("cannot append to {}: {}", path, std::strerror(errno)));
-  if (!write_all(fd, text)) {
-    int err = errno;
+  if (auto w = write_all(fd, text); !w) {
     ::close(fd);
-    return make_error(fmt::format("cannot append to {}: {}", path, std::strerror(err)));
+    return make_error(fmt::format("cannot append to {}: {}", path, w.error().message));
   }
   ::close(fd);
   return {};

@@ -38,19 +38,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-Result<void> write_all(int fd, const char* data, std::size_t size) {
-  std::size_t done = 0;
-  while (done < size) {
-    const ssize_t n = ::write(fd, data + done, size - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return make_error(std::strerror(errno));
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  return {};
-}
-
 // Makes STATE_DIR/NAME/journal.reserve (kJournalReserveBytes, synced) unless it exists.
 Result<void> make_reserve(const std::string& path) {
   struct stat st {};
@@ -60,7 +47,7 @@ Result<void> make_reserve(const std::string& path) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) return make_error(fmt::format("cannot create {}: {}", path, std::strerror(errno)));
   const std::string zeros(kJournalReserveBytes, '\0');
-  auto r = write_all(fd, zeros.data(), zeros.size());
+  auto r = write_all(fd, zeros);
   if (r && ::fsync(fd) != 0) r = make_error(std::strerror(errno));
   ::close(fd);
   if (!r) {
@@ -100,7 +87,7 @@ Result<std::size_t> repair_torn_tail(int fd, const std::string& path, bool durab
   const int tfd =
       ::open(torn.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (tfd < 0) return make_error(fmt::format("cannot write {}: {}", torn, std::strerror(errno)));
-  auto w = write_all(tfd, fragment.data(), fragment.size());
+  auto w = write_all(tfd, fragment);
   if (w && durable && ::fsync(tfd) != 0) w = make_error(std::strerror(errno));
   ::close(tfd);
   if (!w) return make_error(fmt::format("cannot write {}: {}", torn, w.error().message));
