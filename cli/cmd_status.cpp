@@ -15,7 +15,7 @@
 #include "state/file_store.hpp"
 #include "state/layout.hpp"
 #include "state/lock.hpp"
-#include "state/signals.hpp"
+#include "os/signals.hpp"
 #include "view/console.hpp"
 #include "view/snapshot.hpp"
 
@@ -136,9 +136,9 @@ void add_status(CLI::App& app, const GlobalOptions& g, int& exit_code) {
     const bool color = !g.no_color && ::isatty(1) == 1;
     if (o->wait) {
       const auto t0 = std::chrono::steady_clock::now();
-      state::install_signal_handlers();
+      os::install_signal_handlers();
       while (!settled(r)) {
-        if (state::interrupts_received() > 0) {
+        if (os::interrupts_received() > 0) {
           exit_code = to_int(ExitCode::interrupted);
           return;
         }
@@ -159,7 +159,7 @@ void add_status(CLI::App& app, const GlobalOptions& g, int& exit_code) {
       return;
     }
     if (o->watch) {
-      state::install_signal_handlers();
+      os::install_signal_handlers();
       for (;;) {
         if (g.json()) {
           fmt::print("{}\n", render_json(r).dump());
@@ -168,7 +168,7 @@ void add_status(CLI::App& app, const GlobalOptions& g, int& exit_code) {
           fmt::print("{}", render_text(r, color));
         }
         std::fflush(stdout);
-        if (settled(r) || state::interrupts_received() > 0) break;
+        if (settled(r) || os::interrupts_received() > 0) break;
         std::this_thread::sleep_for(std::chrono::seconds(1));
         r = read_rollout(dir);
       }

@@ -22,9 +22,9 @@
 #include "core/utc_time.hpp"
 #include "engine/engine.hpp"
 #include "engine/position.hpp"
-#include "fakes/scenario.hpp"
-#include "fakes/scripted_world.hpp"
-#include "fakes/virtual_clock.hpp"
+#include "rehearsal/scenario.hpp"
+#include "rehearsal/scripted_world.hpp"
+#include "rehearsal/virtual_clock.hpp"
 #include "providers/factory.hpp"
 #include "providers/process.hpp"
 #include "report/report.hpp"
@@ -33,8 +33,8 @@
 #include "state/file_store.hpp"
 #include "state/layout.hpp"
 #include "state/lock.hpp"
-#include "state/real_clock.hpp"
-#include "state/signals.hpp"
+#include "os/real_clock.hpp"
+#include "os/signals.hpp"
 #include "view/console.hpp"
 #include "view/github_annotations.hpp"
 
@@ -282,9 +282,9 @@ int drive(const GlobalOptions& g, const DriveRequest& req) {
     scenario_path = (fs::path(dir) / "scenario.toml").string();
   }
 
-  fakes::Scenario scenario;
+  rehearsal::Scenario scenario;
   if (!scenario_path.empty()) {
-    auto sc = fakes::load_scenario(scenario_path, &book);
+    auto sc = rehearsal::load_scenario(scenario_path, &book);
     for (const auto& d : sc.diagnostics) fmt::print(stderr, "{}\n", d.str());
     if (!sc.ok()) return to_int(ExitCode::usage);
     scenario = std::move(*sc.scenario);
@@ -301,14 +301,14 @@ int drive(const GlobalOptions& g, const DriveRequest& req) {
 
   // The world: real providers, or the rehearsal's fakes on a virtual clock.
   std::unique_ptr<Clock> clock;
-  std::unique_ptr<fakes::ScriptedWorld> fake_world;
+  std::unique_ptr<rehearsal::ScriptedWorld> fake_world;
   std::optional<World> world;
-  fakes::VirtualClock* vclock = nullptr;
+  rehearsal::VirtualClock* vclock = nullptr;
   if (dry_run) {
-    auto vc = std::make_unique<fakes::VirtualClock>(std::chrono::system_clock::now());
+    auto vc = std::make_unique<rehearsal::VirtualClock>(std::chrono::system_clock::now());
     vclock = vc.get();
     clock = std::move(vc);
-    fake_world = std::make_unique<fakes::ScriptedWorld>(book, std::move(scenario), *vclock,
+    fake_world = std::make_unique<rehearsal::ScriptedWorld>(book, std::move(scenario), *vclock,
                                                         [&expander](const std::string& q) {
                                                           auto r = expander.expand(q);
                                                           return r ? *r : q;
@@ -320,11 +320,11 @@ int drive(const GlobalOptions& g, const DriveRequest& req) {
       return to_int(ExitCode::usage);
     }
     world = std::move(*w);
-    clock = std::make_unique<state::RealClock>();
+    clock = std::make_unique<os::RealClock>();
   }
-  state::install_signal_handlers();
+  os::install_signal_handlers();
   // A second Ctrl-C also stops a command in flight (the rollback is left as it stands).
-  state::on_repeated_interrupt(&providers::request_hard_stop);
+  os::on_repeated_interrupt(&providers::request_hard_stop);
   state::FileControlChannel control(state::control_dir(dir), is_interactive,
                                     attempt.lock->holder().run);  // drops other runs' requests
   if (auto r = state::ensure_private_dir(state::control_dir(dir)); !r) {

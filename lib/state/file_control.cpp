@@ -22,7 +22,7 @@
 
 #include "core/atomic_file.hpp"
 #include "state/layout.hpp"
-#include "state/signals.hpp"
+#include "os/signals.hpp"
 
 namespace rollout::state {
 
@@ -60,8 +60,8 @@ void FileControlChannel::discard(const std::string& claim, const std::string& pa
 }
 
 std::optional<ControlRequest> FileControlChannel::poll() {
-  if (int sig = take_interrupt()) {
-    return ControlRequest{ControlRequest::Kind::interrupt, interrupt_name(sig), ""};
+  if (int sig = os::take_interrupt()) {
+    return ControlRequest{ControlRequest::Kind::interrupt, os::interrupt_name(sig), ""};
   }
   if (auto r = from_files(true)) return r;
   if (stdin_) return from_stdin();

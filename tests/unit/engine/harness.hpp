@@ -12,8 +12,8 @@
 #include "engine/position.hpp"
 #include "fakes/memory_control.hpp"
 #include "fakes/memory_store.hpp"
-#include "fakes/scripted_world.hpp"
-#include "fakes/virtual_clock.hpp"
+#include "rehearsal/scripted_world.hpp"
+#include "rehearsal/virtual_clock.hpp"
 
 namespace test {
 
@@ -126,7 +126,7 @@ class Recorder : public EventSink {
 };
 
 struct Rig {
-  explicit Rig(runbook::Runbook b, fakes::Scenario sc = {})
+  explicit Rig(runbook::Runbook b, rehearsal::Scenario sc = {})
       : book(std::move(b)),
         expander(book.vars, [](const std::string&) { return std::optional<std::string>(); }),
         control(clock),
@@ -156,22 +156,22 @@ struct Rig {
 
   runbook::Runbook book;
   Expander expander;
-  fakes::VirtualClock clock;
+  rehearsal::VirtualClock clock;
   fakes::MemoryStateStore store;
   fakes::MemoryControl control;
-  fakes::ScriptedWorld world;
+  rehearsal::ScriptedWorld world;
   Recorder rec;
 };
 
-inline fakes::ScenarioPoint value_at(std::string stage, Duration at, double v) {
-  return fakes::ScenarioPoint{std::move(stage), at, Reading{Reading::Kind::value, v, "test"}};
+inline rehearsal::ScenarioPoint value_at(std::string stage, Duration at, double v) {
+  return rehearsal::ScenarioPoint{std::move(stage), at, Reading{Reading::Kind::value, v, "test"}};
 }
-inline fakes::ScenarioPoint empty_at(std::string stage, Duration at) {
-  return fakes::ScenarioPoint{std::move(stage), at,
+inline rehearsal::ScenarioPoint empty_at(std::string stage, Duration at) {
+  return rehearsal::ScenarioPoint{std::move(stage), at,
                               Reading{Reading::Kind::empty, 0, "test: empty"}};
 }
-inline fakes::ScenarioPoint error_at(std::string stage, Duration at) {
-  return fakes::ScenarioPoint{std::move(stage), at,
+inline rehearsal::ScenarioPoint error_at(std::string stage, Duration at) {
+  return rehearsal::ScenarioPoint{std::move(stage), at,
                               Reading{Reading::Kind::error, 0, "test: timeout"}};
 }
 

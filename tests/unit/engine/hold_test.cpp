@@ -173,7 +173,7 @@ namespace {
 // The others answer at once.
 class HungProbe : public rollout::HealthProbe {
  public:
-  explicit HungProbe(rollout::fakes::VirtualClock& clock) : clock_(clock) {}
+  explicit HungProbe(rollout::rehearsal::VirtualClock& clock) : clock_(clock) {}
   std::vector<rollout::ProbeResult> probe(const std::vector<std::string>& urls,
                                           const rollout::runbook::Health& spec) override {
     std::vector<rollout::ProbeResult> ok;
@@ -188,7 +188,7 @@ class HungProbe : public rollout::HealthProbe {
   std::vector<Duration> timeouts;
 
  private:
-  rollout::fakes::VirtualClock& clock_;
+  rollout::rehearsal::VirtualClock& clock_;
 };
 
 }  // namespace
@@ -225,14 +225,14 @@ namespace {
 // An HTTP endpoint that never answers: each request takes the whole timeout it was given.
 class HungHttp : public rollout::HttpClient {
  public:
-  explicit HungHttp(rollout::fakes::VirtualClock& clock) : clock_(clock) {}
+  explicit HungHttp(rollout::rehearsal::VirtualClock& clock) : clock_(clock) {}
   rollout::Result<rollout::HttpResponse> send(const rollout::HttpRequest& request) override {
     clock_.advance(request.timeout);
     return rollout::make_error("timeout after " + rollout::format_duration(request.timeout));
   }
 
  private:
-  rollout::fakes::VirtualClock& clock_;
+  rollout::rehearsal::VirtualClock& clock_;
 };
 
 }  // namespace

@@ -1,11 +1,11 @@
 // The real clock.
-#include "state/real_clock.hpp"
+#include "os/real_clock.hpp"
 
 #include <time.h>
 
 #include <algorithm>
 
-namespace rollout::state {
+namespace rollout::os {
 
 RealClock::RealClock() : origin_(std::chrono::steady_clock::now()) {}
 
@@ -28,4 +28,4 @@ void RealClock::sleep_until(Duration deadline) {
   ::nanosleep(&ts, nullptr);
 }
 
-}  // namespace rollout::state
+}  // namespace rollout::os

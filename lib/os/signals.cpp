@@ -1,10 +1,10 @@
 // Async-signal-safe handlers that only set flags; SIGPIPE ignored.
-#include "state/signals.hpp"
+#include "os/signals.hpp"
 
 #include <csignal>
 #include <cstring>
 
-namespace rollout::state {
+namespace rollout::os {
 
 namespace {
 volatile std::sig_atomic_t g_received = 0;
@@ -54,4 +54,4 @@ void on_repeated_interrupt(void (*hook)() noexcept) {
   g_hook = hook;
 }
 
-}  // namespace rollout::state
+}  // namespace rollout::os

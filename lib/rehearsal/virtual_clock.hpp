@@ -10,7 +10,7 @@
 
 #include "ports/clock.hpp"
 
-namespace rollout::fakes {
+namespace rollout::rehearsal {
 
 class VirtualClock : public Clock {
  public:
@@ -32,4 +32,4 @@ class VirtualClock : public Clock {
   std::set<std::int64_t> wakeups_;
 };
 
-}  // namespace rollout::fakes
+}  // namespace rollout::rehearsal

@@ -12,16 +12,16 @@
 #include <vector>
 
 #include "engine/events.hpp"
-#include "fakes/recording_router.hpp"
-#include "fakes/scenario.hpp"
-#include "fakes/virtual_clock.hpp"
+#include "rehearsal/recording_router.hpp"
+#include "rehearsal/scenario.hpp"
+#include "rehearsal/virtual_clock.hpp"
 #include "ports/health_probe.hpp"
 #include "ports/http_client.hpp"
 #include "ports/metric_source.hpp"
 #include "ports/process_control.hpp"
 #include "runbook/model.hpp"
 
-namespace rollout::fakes {
+namespace rollout::rehearsal {
 
 class ScriptedWorld : public EventSink {
  public:
@@ -76,4 +76,4 @@ class ScriptedWorld : public EventSink {
   std::unique_ptr<Http> http_;
 };
 
-}  // namespace rollout::fakes
+}  // namespace rollout::rehearsal

@@ -6,7 +6,7 @@
 #include <mutex>
 #include <vector>
 
-#include "fakes/virtual_clock.hpp"
+#include "rehearsal/virtual_clock.hpp"
 #include "ports/control.hpp"
 
 namespace rollout::fakes {

@@ -35,7 +35,7 @@
 #include "ports/metric_source.hpp"
 #include "runbook/load.hpp"
 
-namespace rollout::fakes {
+namespace rollout::rehearsal {
 
 struct ScenarioPoint {
   std::string stage;  // empty: `at` counts from the rollout's start
@@ -78,4 +78,4 @@ ScenarioLoaded parse_scenario(std::string_view toml_text, const std::string& pat
                               const runbook::Runbook* book = nullptr);
 ScenarioLoaded load_scenario(const std::string& path, const runbook::Runbook* book = nullptr);
 
-}  // namespace rollout::fakes
+}  // namespace rollout::rehearsal

@@ -1,7 +1,7 @@
 // The virtual clock.
-#include "fakes/virtual_clock.hpp"
+#include "rehearsal/virtual_clock.hpp"
 
-namespace rollout::fakes {
+namespace rollout::rehearsal {
 
 VirtualClock::VirtualClock(std::chrono::system_clock::time_point epoch) : epoch_(epoch) {}
 
@@ -39,4 +39,4 @@ void VirtualClock::wake_at(Duration t) {
   wakeups_.insert(t.count());
 }
 
-}  // namespace rollout::fakes
+}  // namespace rollout::rehearsal

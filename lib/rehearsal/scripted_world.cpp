@@ -1,5 +1,5 @@
 // The scripted world: scenario-driven sources, health, processes and HTTP.
-#include "fakes/scripted_world.hpp"
+#include "rehearsal/scripted_world.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-namespace rollout::fakes {
+namespace rollout::rehearsal {
 
 namespace {
 
@@ -266,4 +266,4 @@ bool ScriptedWorld::health_failing(const std::string& name) {
   return false;
 }
 
-}  // namespace rollout::fakes
+}  // namespace rollout::rehearsal

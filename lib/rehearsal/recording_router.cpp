@@ -1,9 +1,9 @@
 // The recording router.
-#include "fakes/recording_router.hpp"
+#include "rehearsal/recording_router.hpp"
 
 #include <fmt/format.h>
 
-namespace rollout::fakes {
+namespace rollout::rehearsal {
 
 RecordingRouter::RecordingRouter(Split initial, std::string description)
     : split_(initial), description_(std::move(description)) {}
@@ -48,4 +48,4 @@ void RecordingRouter::refuse(int canary_percent, int times) {
   refusals_.emplace_back(canary_percent, times);
 }
 
-}  // namespace rollout::fakes
+}  // namespace rollout::rehearsal

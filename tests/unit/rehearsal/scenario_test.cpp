@@ -1,15 +1,15 @@
 // Scenario files: what a rehearsal scripts, and clear errors when it is wrong.
 #include <doctest/doctest.h>
 
-#include "fakes/scenario.hpp"
-#include "fakes/virtual_clock.hpp"
+#include "rehearsal/scenario.hpp"
+#include "rehearsal/virtual_clock.hpp"
 #include "runbook/load.hpp"
 
 using namespace rollout;
 using namespace std::chrono_literals;
 
 TEST_CASE("a scenario scripts metric values, health failures, commands and router refusals") {
-  auto sc = fakes::parse_scenario(R"(
+  auto sc = rehearsal::parse_scenario(R"(
 [[metric]]
 check = "error_rate"
 values = [ { at = "0s", value = 0.001 }, { stage = "ramp", at = "45m", value = 0.03 },
@@ -43,25 +43,25 @@ refuse = [10]
 }
 
 TEST_CASE("scenario mistakes name the file, line and column") {
-  auto bad = fakes::parse_scenario(
+  auto bad = rehearsal::parse_scenario(
       "[[metric]]\ncheck = \"e\"\nvalues = [ { at = \"45x\", value = 1 } ]\n", "s.toml");
   REQUIRE_FALSE(bad.ok());
   REQUIRE(bad.diagnostics.size() == 1);
   CHECK(bad.diagnostics[0].str().find("s.toml:3:19: error: ") == 0);
-  auto typo = fakes::parse_scenario("[[metrc]]\n", "s.toml");
+  auto typo = rehearsal::parse_scenario("[[metrc]]\n", "s.toml");
   REQUIRE_FALSE(typo.ok());
   CHECK(typo.diagnostics[0].str() ==
         "s.toml:1:3: error: unknown key 'metrc' in the scenario (did you mean 'metric'?)");
 }
 
 TEST_CASE("the virtual clock jumps, but stops at registered wake-ups") {
-  fakes::VirtualClock c;
+  rehearsal::VirtualClock c;
   c.wake_at(10min);
   c.sleep_until(Duration(1h));
   CHECK(c.now() == Duration(10min));
   c.sleep_until(Duration(1h));
   CHECK(c.now() == Duration(1h));
-  CHECK(c.wall() == fakes::VirtualClock::default_epoch() + 1h);
+  CHECK(c.wall() == rehearsal::VirtualClock::default_epoch() + 1h);
 }
 
 namespace {
@@ -97,7 +97,7 @@ weight = 100
   return *l.runbook;
 }
 
-std::string dump(const fakes::ScenarioLoaded& l) {
+std::string dump(const rehearsal::ScenarioLoaded& l) {
   std::string s;
   for (const auto& d : l.diagnostics) s += d.str() + "\n";
   return s;
@@ -108,7 +108,7 @@ std::string dump(const fakes::ScenarioLoaded& l) {
 TEST_CASE("a scenario naming what the runbook lacks is an error at the name, with did-you-mean") {
   // `check = "erors"` and `stage = "canry"` were ignored: the rehearsed rollback never came.
   const auto b = book();
-  auto l = fakes::parse_scenario(R"([[metric]]
+  auto l = rehearsal::parse_scenario(R"([[metric]]
 check = "erors"
 values = [ { stage = "canry", at = "1m", value = 0.5 } ]
 [[health]]
@@ -136,7 +136,7 @@ refuse = [10]
 
 TEST_CASE("a scenario that names only what the runbook has is accepted") {
   const auto b = book();
-  auto l = fakes::parse_scenario(R"([[metric]]
+  auto l = rehearsal::parse_scenario(R"([[metric]]
 check = "errors"
 values = [ { stage = "canary", at = "1m", value = 0.5 } ]
 [[health]]
@@ -154,7 +154,7 @@ refuse = [1, 100, 0]
 }
 
 TEST_CASE("scenario values: wrong types and contradictions are located errors") {
-  auto l = fakes::parse_scenario(R"([[metric]]
+  auto l = rehearsal::parse_scenario(R"([[metric]]
 check = "e"
 values = [ { at = "1m", value = "0.5" }, { at = "2m" }, { at = "3m", value = 1, empty = true } ]
 [[health]]
@@ -179,11 +179,11 @@ TEST_CASE("a hostile scenario is refused before parsing") {
   std::string deep = "[" + std::string(40'000, 'a') + "]";
   std::string dotted = "x";
   for (int i = 0; i < 40'000; ++i) dotted += ".x";
-  auto l = fakes::parse_scenario(dotted + " = 1\n", "s.toml");
+  auto l = rehearsal::parse_scenario(dotted + " = 1\n", "s.toml");
   REQUIRE(l.diagnostics.size() == 1);
   CHECK(l.diagnostics[0].str().find("s.toml:1:64: error: a dotted key or table header of more "
                                     "than 32 parts: a scenario") == 0);
-  auto big = fakes::parse_scenario(std::string(2 * 1024 * 1024, '#'), "s.toml");
+  auto big = rehearsal::parse_scenario(std::string(2 * 1024 * 1024, '#'), "s.toml");
   REQUIRE(big.diagnostics.size() == 1);
   CHECK(big.diagnostics[0].message.find("the scenario is larger than 1 MiB") == 0);
 }

@@ -29,7 +29,7 @@ void MemoryControl::at(Duration when, ControlRequest request) {
   auto pos = std::upper_bound(scheduled_.begin(), scheduled_.end(), when,
                               [](Duration w, const auto& e) { return w < e.first; });
   scheduled_.insert(pos, {when, std::move(request)});
-  if (auto* v = dynamic_cast<VirtualClock*>(&clock_)) v->wake_at(when);
+  if (auto* v = dynamic_cast<rehearsal::VirtualClock*>(&clock_)) v->wake_at(when);
 }
 
 ControlRequest MemoryControl::advance(std::string by) {

@@ -9,7 +9,7 @@
 
 #include "ports/router.hpp"
 
-namespace rollout::fakes {
+namespace rollout::rehearsal {
 
 class RecordingRouter : public Router {
  public:
@@ -35,4 +35,4 @@ class RecordingRouter : public Router {
   bool fail_reads_ = false;
 };
 
-}  // namespace rollout::fakes
+}  // namespace rollout::rehearsal

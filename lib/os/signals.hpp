@@ -3,7 +3,7 @@
 // (another shell wrote an advance/abort request). SIGPIPE is ignored.
 #pragma once
 
-namespace rollout::state {
+namespace rollout::os {
 
 void install_signal_handlers();
 // The signal number of an interrupt not yet taken (SIGINT, SIGTERM or SIGHUP), or 0.
@@ -16,4 +16,4 @@ int interrupts_received();
 // async-signal-safe): stops a command that is running when a person insists.
 void on_repeated_interrupt(void (*hook)() noexcept);
 
-}  // namespace rollout::state
+}  // namespace rollout::os

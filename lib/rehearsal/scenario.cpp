@@ -1,6 +1,6 @@
 // Reading a scenario file with the runbook's reader: every problem a located diagnostic,
 // unknown keys with a did-you-mean, and every name checked against the runbook rehearsed.
-#include "fakes/scenario.hpp"
+#include "rehearsal/scenario.hpp"
 
 #include <algorithm>
 #include <fstream>
@@ -11,7 +11,7 @@
 #include "runbook/prescan.hpp"
 #include "runbook/reader.hpp"
 
-namespace rollout::fakes {
+namespace rollout::rehearsal {
 
 namespace {
 
@@ -270,4 +270,4 @@ ScenarioLoaded load_scenario(const std::string& path, const runbook::Runbook* bo
   return parse_scenario(text, path, book);
 }
 
-}  // namespace rollout::fakes
+}  // namespace rollout::rehearsal

@@ -4,7 +4,7 @@
 
 #include "ports/clock.hpp"
 
-namespace rollout::state {
+namespace rollout::os {
 
 class RealClock : public Clock {
  public:
@@ -17,4 +17,4 @@ class RealClock : public Clock {
   std::chrono::steady_clock::time_point origin_;
 };
 
-}  // namespace rollout::state
+}  // namespace rollout::os
