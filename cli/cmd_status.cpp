@@ -11,11 +11,11 @@
 #include "core/duration.hpp"
 #include "core/exit_status.hpp"
 #include "engine/position.hpp"
+#include "os/signals.hpp"
 #include "run_context.hpp"
 #include "state/file_store.hpp"
 #include "state/layout.hpp"
 #include "state/lock.hpp"
-#include "os/signals.hpp"
 #include "view/console.hpp"
 #include "view/snapshot.hpp"
 

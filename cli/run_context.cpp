@@ -22,19 +22,19 @@
 #include "core/utc_time.hpp"
 #include "engine/engine.hpp"
 #include "engine/position.hpp"
+#include "os/real_clock.hpp"
+#include "os/signals.hpp"
+#include "providers/factory.hpp"
+#include "providers/process.hpp"
 #include "rehearsal/scenario.hpp"
 #include "rehearsal/scripted_world.hpp"
 #include "rehearsal/virtual_clock.hpp"
-#include "providers/factory.hpp"
-#include "providers/process.hpp"
 #include "report/report.hpp"
 #include "runbook/load.hpp"
 #include "state/file_control.hpp"
 #include "state/file_store.hpp"
 #include "state/layout.hpp"
 #include "state/lock.hpp"
-#include "os/real_clock.hpp"
-#include "os/signals.hpp"
 #include "view/console.hpp"
 #include "view/github_annotations.hpp"
 
@@ -309,10 +309,10 @@ int drive(const GlobalOptions& g, const DriveRequest& req) {
     vclock = vc.get();
     clock = std::move(vc);
     fake_world = std::make_unique<rehearsal::ScriptedWorld>(book, std::move(scenario), *vclock,
-                                                        [&expander](const std::string& q) {
-                                                          auto r = expander.expand(q);
-                                                          return r ? *r : q;
-                                                        });
+                                                            [&expander](const std::string& q) {
+                                                              auto r = expander.expand(q);
+                                                              return r ? *r : q;
+                                                            });
   } else {
     auto w = make_world(book, expander);
     if (!w) {

@@ -1,4 +1,4 @@
-// Time, as the engine sees it. The real clock sleeps; the virtual one (fakes/) jumps,
+// Time, as the engine sees it. The real clock sleeps; the virtual one (rehearsal/) jumps,
 // which is how a 54-hour runbook is rehearsed or unit-tested in milliseconds.
 #pragma once
 

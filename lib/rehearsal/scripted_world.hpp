@@ -12,13 +12,13 @@
 #include <vector>
 
 #include "engine/events.hpp"
-#include "rehearsal/recording_router.hpp"
-#include "rehearsal/scenario.hpp"
-#include "rehearsal/virtual_clock.hpp"
 #include "ports/health_probe.hpp"
 #include "ports/http_client.hpp"
 #include "ports/metric_source.hpp"
 #include "ports/process_control.hpp"
+#include "rehearsal/recording_router.hpp"
+#include "rehearsal/scenario.hpp"
+#include "rehearsal/virtual_clock.hpp"
 #include "runbook/model.hpp"
 
 namespace rollout::rehearsal {

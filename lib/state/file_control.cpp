@@ -21,8 +21,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/atomic_file.hpp"
-#include "state/layout.hpp"
 #include "os/signals.hpp"
+#include "state/layout.hpp"
 
 namespace rollout::state {
 

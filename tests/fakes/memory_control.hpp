@@ -6,8 +6,8 @@
 #include <mutex>
 #include <vector>
 
-#include "rehearsal/virtual_clock.hpp"
 #include "ports/control.hpp"
+#include "rehearsal/virtual_clock.hpp"
 
 namespace rollout::fakes {
 

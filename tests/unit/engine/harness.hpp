@@ -168,11 +168,11 @@ inline rehearsal::ScenarioPoint value_at(std::string stage, Duration at, double 
 }
 inline rehearsal::ScenarioPoint empty_at(std::string stage, Duration at) {
   return rehearsal::ScenarioPoint{std::move(stage), at,
-                              Reading{Reading::Kind::empty, 0, "test: empty"}};
+                                  Reading{Reading::Kind::empty, 0, "test: empty"}};
 }
 inline rehearsal::ScenarioPoint error_at(std::string stage, Duration at) {
   return rehearsal::ScenarioPoint{std::move(stage), at,
-                              Reading{Reading::Kind::error, 0, "test: timeout"}};
+                                  Reading{Reading::Kind::error, 0, "test: timeout"}};
 }
 
 }  // namespace test
