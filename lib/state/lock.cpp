@@ -217,13 +217,17 @@ RolloutLock::Attempt RolloutLock::acquire(const std::string& dir, const LockHold
     a.error = fmt::format("cannot open {}: {}", dir, std::strerror(errno));
     return a;
   }
-  if (::flock(dir_fd, LOCK_EX | LOCK_NB) != 0) {
-    const int err = errno;
-    ::close(dir_fd);
+  // A flock that fails: another process holds it (who, from its record) or an error.
+  const auto not_locked = [&](const std::string& what, int err) {
     if (err == EWOULDBLOCK)
       a.holder = holder_of(dir);
     else
-      a.error = fmt::format("cannot lock {}: {}", dir, std::strerror(err));
+      a.error = fmt::format("cannot lock {}: {}", what, std::strerror(err));
+  };
+  if (::flock(dir_fd, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    ::close(dir_fd);
+    not_locked(dir, err);
     return a;
   }
   int fd = -1;
@@ -246,10 +250,7 @@ RolloutLock::Attempt RolloutLock::acquire(const std::string& dir, const LockHold
       const int err = errno;
       ::close(fd);
       ::close(dir_fd);
-      if (err == EWOULDBLOCK)
-        a.holder = holder_of(dir);
-      else
-        a.error = fmt::format("cannot lock {}: {}", path, std::strerror(err));
+      not_locked(path, err);
       return a;
     }
     // Locked a file that is no longer at the path (deleted or replaced meanwhile): the
