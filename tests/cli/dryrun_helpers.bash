@@ -11,24 +11,10 @@ ok() { echo "ok: $*"; }
 export ROLLOUT_STATE_DIR="$T/state" CI=1
 unset GITHUB_ACTIONS GITHUB_STEP_SUMMARY
 
+source "$(dirname "${BASH_SOURCE[0]}")/../support/runbook.bash"
 # dryrun_head NAME: the runbook's head, up to its first [[stage]].
 dryrun_head() {
-  cat <<TOML
-[rollout]
-name = "$1"
-
-[router]
-type = "exec"
-command = ["/bin/false"]
-
-[metrics.f]
-type = "file"
-path = "/nonexistent/metrics.json"
-
-[checks.error_rate]
-source = "f"
-query = "/error_rate"
-unit = "ratio"
-
-TOML
+  rb_rollout "$1"
+  rb_exec_router '["/bin/false"]'
+  rb_file_check /nonexistent/metrics.json f
 }

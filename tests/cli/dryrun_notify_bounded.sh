@@ -3,39 +3,13 @@
 # dry run's virtual clock stops at the holds' end, the journal stays small. (It used to
 # hold on forever: +1092 virtual hours and 95 MB of journal in a 3-second dry run.)
 source "$SRC/tests/cli/engine_helpers.bash"
-cat > "$T/rb.toml" <<TOML
-[rollout]
-name = "cli-demo"
-
-[router]
-type = "exec"
-command = ["$T/set-weights.sh", "\${weight.stable}", "\${weight.canary}"]
-
-[metrics.file]
-type = "file"
-path = "$T/metrics.json"
-
-[checks.error_rate]
-source = "file"
-query = "/error_rate"
-unit = "ratio"
-
-[[stage]]
-name = "canary"
-weight = 10
-hold = "10m"
-interval = "1s"
-gates = ["error_rate < 1%"]
-on_breach = "notify"
-
-[[stage]]
-name = "full"
-weight = 100
-hold = "1m"
-interval = "1s"
-gates = ["error_rate < 1%"]
-on_breach = "notify"
-TOML
+{
+  rb_rollout cli-demo
+  rb_exec_router
+  rb_file_check
+  rb_stage canary 10 10m 'on_breach = "notify"'
+  rb_stage full 100 1m 'on_breach = "notify"'
+} > "$T/rb.toml"
 cat > "$T/scenario.toml" <<'TOML'
 [[metric]]
 check = "error_rate"

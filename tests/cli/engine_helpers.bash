@@ -22,46 +22,18 @@ SH
 chmod +x "$T/set-weights.sh"
 echo '{"error_rate": 0.001}' > "$T/metrics.json"
 
+source "$(dirname "${BASH_SOURCE[0]}")/../support/runbook.bash"
 # write_runbook FILE [HOLD] [ADVANCE] [ON_INTERRUPT]
 write_runbook() {
   local file=$1 hold=${2:-2s} advance=${3:-auto} on_interrupt=${4:-pause}
-  cat > "$file" <<TOML
-[rollout]
-name = "cli-demo"
-on_interrupt = "$on_interrupt"
-
-[router]
-type = "exec"
-command = ["$T/set-weights.sh", "\${weight.stable}", "\${weight.canary}"]
-
-[metrics.file]
-type = "file"
-path = "$T/metrics.json"
-
-[checks.error_rate]
-source = "file"
-query = "/error_rate"
-unit = "ratio"
-
-[[stage]]
-name = "canary"
-weight = 10
-hold = "$hold"
-interval = "1s"
-gates = ["error_rate < 1%"]
-advance = "$advance"
-
-[[stage]]
-name = "full"
-weight = 100
-hold = "1s"
-interval = "1s"
-gates = ["error_rate < 1%"]
-
-[rollback]
-budget = "30s"
-steps = [ { weight = 0, budget = "10s" } ]
-TOML
+  {
+    rb_rollout cli-demo "on_interrupt = \"$on_interrupt\""
+    rb_exec_router
+    rb_file_check
+    rb_stage canary 10 "$hold" "advance = \"$advance\""
+    rb_stage full 100 1s
+    rb_rollback 30s 10s
+  } > "$file"
 }
 
 fail() { echo "FAIL: $*" >&2; exit 1; }

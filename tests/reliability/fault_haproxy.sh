@@ -26,39 +26,15 @@ run_case() {  # run_case LABEL WANT_EXIT BREACH(0|1) FAKE_ARGS...
   local fake=$!
   PIDS+=("$fake")
   for _ in $(seq 100); do [ -S "$T/hap.sock" ] && [ -s "$T/hap-weights" ] && break; sleep 0.05; done
-  cat > "$T/rb.toml" <<TOML
-[rollout]
-name = "$NAME"
-[router]
-type = "haproxy"
-sockets = ["unix:$T/hap.sock"]
-backend = "app"
-stable = ["stable-1"]
-canary = ["canary-1"]
-timeout = "1s"
-[metrics.file]
-type = "file"
-path = "$T/metrics.json"
-[checks.error_rate]
-source = "file"
-query = "/error_rate"
-unit = "ratio"
-[[stage]]
-name = "canary"
-weight = 1
-hold = "1s"
-interval = "1s"
-gates = ["error_rate < 1%"]
-[[stage]]
-name = "ramp"
-weight = 10
-hold = "1s"
-interval = "1s"
-gates = ["error_rate < 1%"]
-[rollback]
-budget = "10s"
-steps = [ { weight = 0, budget = "5s" } ]
-TOML
+  {
+    rb_rollout "$NAME"
+    printf '[router]\ntype = "haproxy"\nsockets = ["unix:%s/hap.sock"]\nbackend = "app"\n' "$T"
+    printf 'stable = ["stable-1"]\ncanary = ["canary-1"]\ntimeout = "1s"\n'
+    rb_file_check
+    rb_stage canary 1 1s
+    rb_stage ramp 10 1s
+    rb_rollback 10s 5s
+  } > "$T/rb.toml"
   local start; start=$(date +%s)
   timeout -s KILL 60 "$ROLLOUT" start "$T/rb.toml" --yes > "$T/out-$label" 2>&1
   local code=$? took=$(($(date +%s) - start))

@@ -24,6 +24,8 @@ chmod +x "$T/set-weights.sh"
 echo "100 0" > "$T/weights"
 echo '{"error_rate": 0.001}' > "$T/metrics.json"
 
+source "$SRC/tests/support/runbook.bash"
+
 ok() { echo "ok: $*"; }
 bad() { echo "FAIL: $*"; failures=$((failures + 1)); }
 check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }

@@ -12,37 +12,15 @@ for mode in down hang 500 garbage nan; do
   rm -rf "$ROLLOUT_STATE_DIR"
   echo "ok 0.001" > "$T/prom-mode"
   kill -0 "$PROM_PID" 2>/dev/null || start_prometheus  # "down" killed it
-  cat > "$T/rb.toml" <<TOML
-[rollout]
-name = "$NAME"
-[router]
-type = "exec"
-command = ["$T/set-weights.sh", "\${weight.stable}", "\${weight.canary}"]
-[metrics.prom]
-type = "prometheus"
-url = "$PROM_URL"
-timeout = "1s"
-[checks.error_rate]
-source = "prom"
-query = "sum(rate(errors[1m]))"
-unit = "ratio"
-[[stage]]
-name = "canary"
-weight = 5
-hold = "8s"
-interval = "1s"
-gates = ["error_rate < 1%"]
-error_limit = 2
-[[stage]]
-name = "full"
-weight = 100
-hold = "1s"
-interval = "1s"
-gates = ["error_rate < 1%"]
-[rollback]
-budget = "20s"
-steps = [ { weight = 0, budget = "5s" } ]
-TOML
+  {
+    rb_rollout "$NAME"
+    rb_exec_router
+    printf '[metrics.prom]\ntype = "prometheus"\nurl = "%s"\ntimeout = "1s"\n' "$PROM_URL"
+    printf '[checks.error_rate]\nsource = "prom"\nquery = "sum(rate(errors[1m]))"\nunit = "ratio"\n'
+    rb_stage canary 5 8s "error_limit = 2"
+    rb_stage full 100 1s
+    rb_rollback 20s 5s
+  } > "$T/rb.toml"
   start=$(date +%s)
   "$ROLLOUT" start "$T/rb.toml" --yes > "$T/out-$mode" 2>&1 &
   runner=$!

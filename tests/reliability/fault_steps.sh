@@ -10,41 +10,16 @@ source "$SRC/tests/reliability/fault_helpers.bash"
 NAME=fault-steps
 start_prometheus  # serves /health; "hang" makes it a hung health URL
 runbook() {  # runbook BEFORE_STEP
-  cat > "$T/rb.toml" <<TOML
-[rollout]
-name = "$NAME"
-[router]
-type = "exec"
-command = ["$T/set-weights.sh", "\${weight.stable}", "\${weight.canary}"]
-[metrics.file]
-type = "file"
-path = "$T/metrics.json"
-[checks.error_rate]
-source = "file"
-query = "/error_rate"
-unit = "ratio"
-[health.canary]
-urls = ["$PROM_URL/health"]
-timeout = "1s"
-interval = "500ms"
-deadline = "3s"
-[[stage]]
-name = "canary"
-weight = 1
-hold = "1s"
-interval = "1s"
-gates = ["error_rate < 1%"]
-before = [ $1 ]
-[[stage]]
-name = "full"
-weight = 100
-hold = "1s"
-interval = "1s"
-gates = ["error_rate < 1%"]
-[rollback]
-budget = "10s"
-steps = [ { weight = 0, budget = "5s" } ]
-TOML
+  {
+    rb_rollout "$NAME"
+    rb_exec_router
+    rb_file_check
+    printf '[health.canary]\nurls = ["%s/health"]\ntimeout = "1s"\ninterval = "500ms"\n' "$PROM_URL"
+    printf 'deadline = "3s"\n\n'
+    rb_stage canary 1 1s "before = [ $1 ]"
+    rb_stage full 100 1s
+    rb_rollback 10s 5s
+  } > "$T/rb.toml"
 }
 run() {  # run LABEL: starts the rollout, sets code, took
   rm -rf "$ROLLOUT_STATE_DIR"
