@@ -26,7 +26,7 @@ times = 1
 [router]
 refuse = [10]
 )",
-                                  "s.toml");
+                                      "s.toml");
   REQUIRE(sc.ok());
   const auto& v = sc.scenario->metrics.at("error_rate");
   REQUIRE(v.size() == 4);
@@ -118,7 +118,7 @@ match = "deploy.hs"
 [router]
 refuse = [10]
 )",
-                                 "s.toml", &b);
+                                     "s.toml", &b);
   INFO(dump(l));
   CHECK_FALSE(l.ok());
   REQUIRE(l.diagnostics.size() == 5);  // every error of the file, in file order
@@ -147,7 +147,7 @@ match = "deploy.sh canary"
 [router]
 refuse = [1, 100, 0]
 )",
-                                 "s.toml", &b);
+                                     "s.toml", &b);
   INFO(dump(l));
   CHECK(l.ok());
   CHECK(l.diagnostics.empty());
@@ -166,7 +166,7 @@ match = "x"
 exit = 300
 times = 0
 )",
-                                 "s.toml");
+                                     "s.toml");
   INFO(dump(l));
   CHECK_FALSE(l.ok());
   CHECK(l.diagnostics.size() == 6);
