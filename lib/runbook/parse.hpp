@@ -18,6 +18,10 @@ Runbook parse_document(const toml::table& doc, Reader& r, ParseExtras& extras);
 void validate_document(const Runbook& book, const ParseExtras& extras, Reader& r,
                        const LoadOptions& options);
 
+// [router] and [metrics.NAME] over their kinds (router_spec.cpp, source_spec.cpp).
+void parse_router(const toml::table& doc, Runbook& book, Reader& r);
+void parse_metrics(const toml::table& doc, Runbook& book, Reader& r);
+
 // Steps of `before`, `after` and `rollback.steps`; `where` names the list in messages.
 struct StepContext {
   const Runbook* book = nullptr;

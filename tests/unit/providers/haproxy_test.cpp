@@ -75,9 +75,8 @@ struct Haproxy {
   }
 };
 
-runbook::Router spec_for(std::vector<std::string> sockets) {
-  runbook::Router spec;
-  spec.type = runbook::RouterType::haproxy;
+runbook::HaproxyRouterSpec spec_for(std::vector<std::string> sockets) {
+  runbook::HaproxyRouterSpec spec;
   spec.sockets = std::move(sockets);
   spec.backend = "analyzer";
   spec.stable = {"original-1", "original-2"};
@@ -86,7 +85,7 @@ runbook::Router spec_for(std::vector<std::string> sockets) {
   return spec;
 }
 
-HaproxyRouter router_for(const runbook::Router& spec) {
+HaproxyRouter router_for(const runbook::HaproxyRouterSpec& spec) {
   std::vector<SocketAddress> addresses;
   for (const auto& s : spec.sockets) addresses.push_back(*parse_socket_address(s));
   return HaproxyRouter(spec, addresses);

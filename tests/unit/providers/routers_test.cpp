@@ -23,8 +23,7 @@ Expander expander(std::map<std::string, std::string> vars = {}) {
 
 TEST_CASE("exec router: weights as arguments and environment; read() knows only what it set") {
   TempDir dir;
-  runbook::Router spec;
-  spec.type = runbook::RouterType::exec;
+  runbook::ExecRouterSpec spec;
   spec.command = {"/bin/sh",
                   "-c",
                   "echo \"$1 $2 $ROLLOUT_WEIGHT_STABLE $ROLLOUT_WEIGHT_CANARY\" > \"$3\"",
@@ -59,8 +58,7 @@ TEST_CASE("http router: templated request; non-2xx is an error with status and b
     return testsupport::reply(204, "");
   });
   CurlHttpClient http;
-  runbook::Router spec;
-  spec.type = runbook::RouterType::http;
+  runbook::HttpRouterSpec spec;
   spec.url = "${vars.api}/api/traffic-weights";
   spec.method = "POST";
   spec.headers = {{"Content-Type", "application/json"},
