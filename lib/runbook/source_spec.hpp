@@ -5,26 +5,9 @@
 // and its provider (see the README's layout section).
 #pragma once
 
-#include <map>
-#include <optional>
-#include <string>
-#include <variant>
-#include <vector>
-
-#include <nlohmann/json_fwd.hpp>
-
-#include "core/duration.hpp"
-#include "runbook/pos.hpp"
-
-namespace rollout {
-class Expander;
-}
+#include "runbook/kind_fwd.hpp"
 
 namespace rollout::runbook {
-
-using namespace std::chrono_literals;
-
-class KindTable;  // runbook/kind_table.hpp: a kind's TOML table, for its parse()
 
 // What every source kind has.
 struct SourceCommon {

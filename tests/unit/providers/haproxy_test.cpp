@@ -93,6 +93,10 @@ HaproxyRouter router_for(const runbook::HaproxyRouterSpec& spec) {
 
 }  // namespace
 
+TEST_CASE("haproxy: can read the split in force (no instance needed to say so)") {
+  CHECK(router_for(spec_for({"unix:/nonexistent.sock"})).can_read());
+}
+
 TEST_CASE("haproxy: set and read back splits on one instance" * doctest::skip(kNoHaproxy)) {
   for (bool tcp : {false, true}) {
     Haproxy lb(tcp);
