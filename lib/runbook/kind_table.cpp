@@ -16,14 +16,13 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
 
-// "\"haproxy\", \"http\" or \"exec\"".
+}  // namespace
+
 std::string quoted_list(const std::vector<std::string>& names) {
   std::vector<std::string> quoted;
   for (const auto& n : names) quoted.push_back("\"" + n + "\"");
   return Reader::join(quoted);
 }
-
-}  // namespace
 
 std::optional<std::size_t> check_kind_keys(
     const toml::table& t, Reader& r, const KindFamily& family,

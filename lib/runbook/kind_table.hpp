@@ -48,6 +48,17 @@ std::optional<std::size_t> check_kind_keys(
     const toml::table& t, Reader& r, const KindFamily& family,
     const std::vector<std::pair<std::string, std::vector<std::string>>>& kinds);
 
+// The kinds' type names, in the variant's order, and as messages list them
+// ("\"haproxy\", \"http\" or \"exec\"").
+template <class Variant>
+std::vector<std::string> kind_names() {
+  return [&]<std::size_t... I>(std::index_sequence<I...>) {
+    return std::vector<std::string>{std::variant_alternative_t<I, Variant>::kType...};
+  }
+  (std::make_index_sequence<std::variant_size_v<Variant>>{});
+}
+std::string quoted_list(const std::vector<std::string>& names);
+
 // [router] or [metrics.NAME] into `out`: checked as above, then, when the type is known,
 // `out` becomes that kind (keeping what `keep` copies over, e.g. name and position) and
 // the kind's parse() reads its own keys. `read_common` reads the common keys into `out`.

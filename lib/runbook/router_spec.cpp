@@ -47,9 +47,8 @@ std::string describe(const RouterSpec& r) {
 void parse_router(const toml::table& doc, Runbook& book, Reader& r) {
   const toml::node* n = doc.get("router");
   if (!n) {
-    r.error(Pos{1, 1},
-            "missing [router]: say how traffic is split (type = \"haproxy\", \"http\" or "
-            "\"exec\")");
+    r.error(Pos{1, 1}, "missing [router]: say how traffic is split (type = " +
+                           quoted_list(kind_names<RouterSpec>()) + ")");
     return;
   }
   const toml::table* t = n->as_table();
