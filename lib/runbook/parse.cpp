@@ -1,6 +1,8 @@
 // Walking a runbook's TOML into the typed model. Sections are read in dependency order
 // (sources before checks, checks and health before stages) so a name can be checked where
-// it is used; every problem becomes a diagnostic and reading goes on.
+// it is used; every problem becomes a diagnostic and reading goes on. [router] and
+// [metrics.NAME] are read by their kinds (router_spec.cpp, source_spec.cpp), [checks] and
+// [health] in parse_checks.cpp, steps in steps.cpp.
 #include <algorithm>
 #include <cctype>
 #include <set>
