@@ -39,6 +39,10 @@ struct Walker {
   const std::map<std::string, std::string>& values;
   const EnvLookup& env;
   bool quote = false;  // a shell string: each top-level value becomes one quoted word
+  // Display (expand_lenient): a top-level template that cannot be resolved stays as written,
+  // and each resolved one goes through `show` when set.
+  bool lenient = false;
+  const std::function<std::string(const std::string&)>* show = nullptr;
 
   Result<std::string> resolve(const std::string& ref, int depth) const {
     if (auto it = values.find(ref); it != values.end()) return it->second;
@@ -75,12 +79,22 @@ struct Walker {
         continue;
       }
       if (raw.compare(i, 2, "${") == 0) {
+        const bool top_lenient = lenient && depth == 0;
         const auto close = raw.find('}', i + 2);
-        if (close == std::string_view::npos)
-          return make_error("unterminated '${' (a template ends with '}')");
+        if (close == std::string_view::npos) {
+          if (!top_lenient) return make_error("unterminated '${' (a template ends with '}')");
+          out += raw.substr(i);
+          break;
+        }
         auto value = resolve(std::string(raw.substr(i + 2, close - i - 2)), depth);
-        if (!value) return value;
-        out += quote && depth == 0 ? shell_quote(*value) : *value;
+        if (!value && top_lenient)
+          out += raw.substr(i, close - i + 1);
+        else if (!value)
+          return value;
+        else if (top_lenient && show && *show)
+          out += (*show)(*value);
+        else
+          out += quote && depth == 0 ? shell_quote(*value) : *value;
         i = close + 1;
         continue;
       }
@@ -100,6 +114,15 @@ Result<std::string> Expander::expand(std::string_view raw) const {
 Result<std::string> Expander::expand_shell(std::string_view raw) const {
   if (raw.find("${") == std::string_view::npos) return std::string(raw);
   return Walker{vars_, values_, env_, true}.expand(raw, 0);
+}
+
+std::string Expander::expand_lenient(
+    std::string_view raw, const std::function<std::string(const std::string&)>& show) const {
+  Walker w{vars_, values_, env_};
+  w.lenient = true;
+  w.show = &show;
+  auto out = w.expand(raw, 0);
+  return out ? *out : std::string(raw);  // lenient at the top: cannot fail
 }
 
 std::string shell_quote(std::string_view value) {

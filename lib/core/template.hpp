@@ -34,6 +34,12 @@ class Expander {
   // For a `shell` string: the runbook's own text stays shell, every template becomes
   // shell_quote(value) (a [vars] value is quoted whole, with what it refers to).
   Result<std::string> expand_shell(std::string_view raw) const;
+  // For display (plans, step descriptions): never fails. A template that cannot be resolved
+  // here (no value yet, like ${event.summary}, an unknown name, an unterminated '${') stays
+  // as written; each resolved value goes through `show` when given (e.g. to redact and
+  // quote it). "$${" is still a literal "${".
+  std::string expand_lenient(std::string_view raw,
+                             const std::function<std::string(const std::string&)>& show = {}) const;
 
  private:
   std::map<std::string, std::string> vars_;

@@ -24,6 +24,10 @@ class Router {
   virtual Result<void> set(const Split& split) = 0;
   // One line for plans and messages, e.g. "haproxy backend analyzer on 2 sockets".
   virtual std::string describe() const = 0;
+  // Whether read() can tell the split in force before this process has set one. A
+  // write-only router (a command, a webhook) cannot: its read() errors until the first set,
+  // and the preflight takes that as nothing to compare, not as a failure.
+  virtual bool can_read() const { return true; }
 };
 
 }  // namespace rollout

@@ -9,6 +9,7 @@
 #include "core/redact.hpp"
 #include "providers/curl_http_client.hpp"
 #include "providers/factory.hpp"
+#include "runbook/bindings.hpp"
 
 namespace rollout {
 
@@ -121,10 +122,9 @@ class WebhookNotifier final : public EventSink {
       if (std::find(hook.events.begin(), hook.events.end(), name) == hook.events.end()) continue;
       const bool json = looks_like_json(hook.body);
       auto value = [&](const std::string& v) { return json ? json_escaped(v) : v; };
-      Expander e = expander_.with("event.type", value(name))
-                       .with("event.summary", value(event.summary))
-                       .with("rollout.name", value(rollout_name_));
-      if (!event.stage.empty()) e = e.with("stage.name", value(event.stage));
+      const Expander e =
+          runbook::bind_event(expander_, {value(name), value(event.summary), value(rollout_name_),
+                                          event.stage.empty() ? "" : value(event.stage)});
       auto url = e.expand(hook.url);
       if (!url) {
         warn(hook.url, url.error().message);

@@ -1,5 +1,6 @@
 // The exec and http routers: a command or a request with the weights filled in.
 #include "providers/curl_http_client.hpp"
+#include "providers/expand.hpp"
 #include "providers/process.hpp"
 #include "providers/routers.hpp"
 #include "runbook/bindings.hpp"
@@ -19,7 +20,7 @@ Error cannot_read(const char* what) {
 
 }  // namespace
 
-ExecRouter::ExecRouter(runbook::Router spec, Expander expander)
+ExecRouter::ExecRouter(runbook::ExecRouterSpec spec, Expander expander)
     : spec_(std::move(spec)), expander_(std::move(expander)) {}
 
 Result<Split> ExecRouter::read() {
@@ -55,10 +56,10 @@ Result<void> ExecRouter::set(const Split& split) {
 }
 
 std::string ExecRouter::describe() const {
-  return "exec router " + (spec_.command.empty() ? std::string("(no command)") : spec_.command[0]);
+  return runbook::describe(spec_);
 }
 
-HttpRouter::HttpRouter(runbook::Router spec, Expander expander, HttpClient& http)
+HttpRouter::HttpRouter(runbook::HttpRouterSpec spec, Expander expander, HttpClient& http)
     : spec_(std::move(spec)), expander_(std::move(expander)), http_(http) {}
 
 Result<Split> HttpRouter::read() {
@@ -96,7 +97,25 @@ Result<void> HttpRouter::set(const Split& split) {
 }
 
 std::string HttpRouter::describe() const {
-  return "http router " + spec_.method + " " + spec_.url;
+  return runbook::describe(spec_);
+}
+
+Result<std::unique_ptr<Router>> make_router(const runbook::HttpRouterSpec& spec,
+                                            const Expander& expander, HttpClient& http) {
+  // The weights are filled in at each call; everything else must expand now.
+  const Expander trial = runbook::bind_split(expander, 100, 0);
+  if (auto r = expand_at(trial, spec.url, "[router] url"); !r) return r.error();
+  if (auto r = expand_at(trial, spec.body, "[router] body"); !r) return r.error();
+  if (auto r = expand_at(trial, spec.headers, "[router] headers"); !r) return r.error();
+  return std::unique_ptr<Router>(std::make_unique<HttpRouter>(spec, expander, http));
+}
+
+Result<std::unique_ptr<Router>> make_router(const runbook::ExecRouterSpec& spec,
+                                            const Expander& expander, HttpClient&) {
+  if (auto r = expand_at(runbook::bind_split(expander, 100, 0), spec.command, "[router] command");
+      !r)
+    return r.error();
+  return std::unique_ptr<Router>(std::make_unique<ExecRouter>(spec, expander));
 }
 
 }  // namespace rollout::providers

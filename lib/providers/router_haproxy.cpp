@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "core/printable.hpp"
+#include "providers/expand.hpp"
 #include "providers/routers.hpp"
 
 namespace rollout::providers {
@@ -38,14 +39,33 @@ void parallel(std::size_t n, F f) {
 
 }  // namespace
 
-HaproxyRouter::HaproxyRouter(runbook::Router spec, std::vector<SocketAddress> sockets)
+HaproxyRouter::HaproxyRouter(runbook::HaproxyRouterSpec spec, std::vector<SocketAddress> sockets)
     : spec_(std::move(spec)), sockets_(std::move(sockets)) {}
 
 std::string HaproxyRouter::describe() const {
-  return "haproxy backend " + spec_.backend + " on " + std::to_string(sockets_.size()) + " socket" +
-         (sockets_.size() == 1 ? "" : "s") + " (" + std::to_string(spec_.stable.size()) +
-         " stable, " + std::to_string(spec_.canary.size()) + " canary server" +
-         (spec_.canary.size() == 1 ? "" : "s") + ")";
+  return runbook::describe(spec_);
+}
+
+Result<std::unique_ptr<Router>> make_router(const runbook::HaproxyRouterSpec& spec,
+                                            const Expander& expander, HttpClient&) {
+  std::vector<SocketAddress> sockets;
+  for (const auto& raw : spec.sockets) {
+    auto text = expand_at(expander, raw, "[router] sockets");
+    if (!text) return text.error();
+    auto address = parse_socket_address(*text);
+    if (!address) return make_error("[router] sockets: " + address.error().message);
+    sockets.push_back(*address);
+  }
+  runbook::HaproxyRouterSpec resolved = spec;
+  auto backend = expand_at(expander, spec.backend, "[router] backend");
+  if (!backend) return backend.error();
+  resolved.backend = *backend;
+  for (auto* names : {&resolved.stable, &resolved.canary}) {
+    auto expanded = expand_at(expander, *names, "[router] servers");
+    if (!expanded) return expanded.error();
+    *names = *expanded;
+  }
+  return std::unique_ptr<Router>(std::make_unique<HaproxyRouter>(resolved, std::move(sockets)));
 }
 
 Result<HaproxyRouter::Weights> HaproxyRouter::read_instance(const SocketAddress& address) const {

@@ -1,6 +1,7 @@
 // The real routers: HAProxy's runtime API, an HTTP weights API, a command.
 #pragma once
 
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -17,32 +18,34 @@ namespace rollout::providers {
 // ROLLOUT_WEIGHT_STABLE, ROLLOUT_WEIGHT_CANARY (and ROLLOUT_ACTION=set) in its environment.
 // Exit 0 is success. A command cannot be asked for the split in force, so read() answers
 // the split this router last set in this process, and before that an Error that starts
-// with kCannotRead (the preflight reports it as a warning, not a failure).
+// with kCannotRead; can_read() is false (the preflight does not count that as a failure).
 class ExecRouter final : public Router {
  public:
-  ExecRouter(runbook::Router spec, Expander expander);
+  ExecRouter(runbook::ExecRouterSpec spec, Expander expander);
   Result<Split> read() override;
   Result<void> set(const Split& split) override;
   std::string describe() const override;
+  bool can_read() const override { return false; }
 
  private:
-  runbook::Router spec_;
+  runbook::ExecRouterSpec spec_;
   Expander expander_;
   std::mutex mu_;
   std::optional<Split> last_;
 };
 
 // http: the templated request (method, url, headers, body); a 2xx answer is success.
-// read() as for exec: the last split set, else an Error starting with kCannotRead.
+// read() and can_read() as for exec: the last split set, else an Error (kCannotRead).
 class HttpRouter final : public Router {
  public:
-  HttpRouter(runbook::Router spec, Expander expander, HttpClient& http);
+  HttpRouter(runbook::HttpRouterSpec spec, Expander expander, HttpClient& http);
   Result<Split> read() override;
   Result<void> set(const Split& split) override;
   std::string describe() const override;
+  bool can_read() const override { return false; }
 
  private:
-  runbook::Router spec_;
+  runbook::HttpRouterSpec spec_;
   Expander expander_;
   HttpClient& http_;
   std::mutex mu_;
@@ -82,7 +85,7 @@ std::optional<Split> split_from_weights(const std::vector<int>& stable,
 // haproxy: every instance (socket) in parallel; see router_haproxy.cpp for all-or-none.
 class HaproxyRouter final : public Router {
  public:
-  HaproxyRouter(runbook::Router spec, std::vector<SocketAddress> sockets);
+  HaproxyRouter(runbook::HaproxyRouterSpec spec, std::vector<SocketAddress> sockets);
   Result<Split> read() override;
   Result<void> set(const Split& split) override;
   std::string describe() const override;
@@ -93,8 +96,18 @@ class HaproxyRouter final : public Router {
   };
   Result<Weights> read_instance(const SocketAddress& address) const;
   Result<void> apply_instance(const SocketAddress& address, const Weights& weights) const;
-  runbook::Router spec_;
+  runbook::HaproxyRouterSpec spec_;
   std::vector<SocketAddress> sockets_;
 };
+
+// Each kind's router from its [router] spec (complete: make_world checks that first).
+// Connection details are expanded here, an Error naming the key when one cannot be; what
+// varies per call (${weight.*} in a request or command) is tried now and expanded per call.
+Result<std::unique_ptr<Router>> make_router(const runbook::HaproxyRouterSpec& spec,
+                                            const Expander& expander, HttpClient& http);
+Result<std::unique_ptr<Router>> make_router(const runbook::HttpRouterSpec& spec,
+                                            const Expander& expander, HttpClient& http);
+Result<std::unique_ptr<Router>> make_router(const runbook::ExecRouterSpec& spec,
+                                            const Expander& expander, HttpClient& http);
 
 }  // namespace rollout::providers

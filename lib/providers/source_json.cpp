@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "providers/curl_http_client.hpp"
+#include "providers/expand.hpp"
 #include "providers/json_reading.hpp"
 #include "providers/process.hpp"
 #include "providers/sources.hpp"
@@ -28,7 +29,7 @@ Reading error(std::string detail) {
 constexpr std::size_t kDocumentMax = 1u << 20;
 }  // namespace
 
-HttpJsonSource::HttpJsonSource(runbook::MetricSource spec, HttpClient& http)
+HttpJsonSource::HttpJsonSource(runbook::HttpJsonSourceSpec spec, HttpClient& http)
     : spec_(std::move(spec)), http_(http) {}
 
 Reading HttpJsonSource::query(const std::string& pointer) {
@@ -99,7 +100,7 @@ void read_bounded(const std::string& path, std::size_t limit,
 
 }  // namespace
 
-FileSource::FileSource(runbook::MetricSource spec) : spec_(std::move(spec)) {}
+FileSource::FileSource(runbook::FileSourceSpec spec) : spec_(std::move(spec)) {}
 
 Reading FileSource::query(const std::string& pointer) {
   const std::string timed_out =
@@ -137,7 +138,7 @@ Reading FileSource::query(const std::string& pointer) {
   return reading_from_json(job->text, pointer);
 }
 
-ExecSource::ExecSource(runbook::MetricSource spec) : spec_(std::move(spec)) {}
+ExecSource::ExecSource(runbook::ExecSourceSpec spec) : spec_(std::move(spec)) {}
 
 Reading ExecSource::query(const std::string& pointer) {
   SpawnSpec spec;
@@ -160,6 +161,35 @@ Reading ExecSource::query(const std::string& pointer) {
   }
   if (run->out.size() >= kDocumentMax) return error("output larger than 1 MiB");
   return reading_from_json(run->out, pointer);
+}
+
+Result<std::unique_ptr<MetricSource>> make_source(const runbook::HttpJsonSourceSpec& spec,
+                                                  const Expander& expander, HttpClient& http) {
+  auto resolved = resolve_url_source(spec, expander);
+  if (!resolved) return resolved.error();
+  return std::unique_ptr<MetricSource>(std::make_unique<HttpJsonSource>(*resolved, http));
+}
+
+Result<std::unique_ptr<MetricSource>> make_source(const runbook::FileSourceSpec& spec,
+                                                  const Expander& expander, HttpClient&) {
+  runbook::FileSourceSpec resolved = spec;
+  auto path = expand_at(expander, spec.path, "[metrics." + spec.name + "] path");
+  if (!path) return path.error();
+  resolved.path = *path;
+  if (auto missing = runbook::incomplete(runbook::SourceSpec(resolved)))
+    return make_error(*missing);
+  return std::unique_ptr<MetricSource>(std::make_unique<FileSource>(resolved));
+}
+
+Result<std::unique_ptr<MetricSource>> make_source(const runbook::ExecSourceSpec& spec,
+                                                  const Expander& expander, HttpClient&) {
+  runbook::ExecSourceSpec resolved = spec;
+  auto command = expand_at(expander, spec.command, "[metrics." + spec.name + "] command");
+  if (!command) return command.error();
+  resolved.command = *command;
+  if (auto missing = runbook::incomplete(runbook::SourceSpec(resolved)))
+    return make_error(*missing);
+  return std::unique_ptr<MetricSource>(std::make_unique<ExecSource>(resolved));
 }
 
 }  // namespace rollout::providers

@@ -103,7 +103,7 @@ Reading reading_from_prometheus(long status, const std::string& body) {
                " result; gates need an instant vector or a scalar");
 }
 
-PrometheusSource::PrometheusSource(runbook::MetricSource spec, HttpClient& http)
+PrometheusSource::PrometheusSource(runbook::PrometheusSourceSpec spec, HttpClient& http)
     : spec_(std::move(spec)), http_(http) {
   while (!spec_.url.empty() && spec_.url.back() == '/') spec_.url.pop_back();
 }
@@ -118,6 +118,13 @@ Reading PrometheusSource::query(const std::string& query) {
   auto response = http_.send(request);
   if (!response) return error(response.error().message);
   return reading_from_prometheus(response->status, response->body);
+}
+
+Result<std::unique_ptr<MetricSource>> make_source(const runbook::PrometheusSourceSpec& spec,
+                                                  const Expander& expander, HttpClient& http) {
+  auto resolved = resolve_url_source(spec, expander);
+  if (!resolved) return resolved.error();
+  return std::unique_ptr<MetricSource>(std::make_unique<PrometheusSource>(*resolved, http));
 }
 
 }  // namespace rollout::providers

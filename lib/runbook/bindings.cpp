@@ -1,4 +1,4 @@
-// Binding the runtime templates ${weight.*} and ${stage.*}.
+// Binding the runtime templates ${weight.*}, ${stage.*} and ${event.*}.
 #include "runbook/bindings.hpp"
 
 #include <string>
@@ -14,6 +14,14 @@ Expander bind_step(const Expander& base, const Stage* stage, std::optional<int> 
   Expander e = canary ? bind_split(base, 100 - *canary, *canary) : base;
   if (stage)
     e = e.with("stage.name", stage->name).with("stage.weight", std::to_string(stage->weight));
+  return e;
+}
+
+Expander bind_event(const Expander& base, const EventValues& event) {
+  Expander e = base.with("event.type", event.type)
+                   .with("event.summary", event.summary)
+                   .with("rollout.name", event.rollout);
+  if (!event.stage.empty()) e = e.with("stage.name", event.stage);
   return e;
 }
 

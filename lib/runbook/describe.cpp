@@ -19,32 +19,10 @@ std::string traffic(int canary) {
 }  // namespace
 
 std::string display(std::string_view raw, const Expander& ex, bool shell) {
-  std::string out;
-  std::size_t i = 0;
-  while (i < raw.size()) {
-    if (raw.compare(i, 3, "$${") == 0) {
-      out += "${";
-      i += 3;
-      continue;
-    }
-    if (raw.compare(i, 2, "${") == 0) {
-      const auto close = raw.find('}', i + 2);
-      if (close == std::string_view::npos) {
-        out += raw.substr(i);
-        break;
-      }
-      const std::string_view whole = raw.substr(i, close - i + 1);
-      auto v = ex.expand(whole);
-      if (v && shell)
-        out += shell_quote(secrets().redact(*v));
-      else
-        out += v ? *v : std::string(whole);
-      i = close + 1;
-      continue;
-    }
-    out += raw[i++];
-  }
-  return secrets().redact(out);
+  if (!shell) return secrets().redact(ex.expand_lenient(raw));
+  // Redacted before quoting: a quoted secret would no longer match what redact() looks for.
+  return secrets().redact(ex.expand_lenient(
+      raw, [](const std::string& v) { return shell_quote(secrets().redact(v)); }));
 }
 
 std::vector<std::string> display(const std::vector<std::string>& raw, const Expander& ex) {
@@ -131,7 +109,7 @@ std::string describe(const Step& step, const Runbook& book, const Expander& ex) 
 std::optional<Duration> step_time_limit(const Step& step, const Runbook& book) {
   return std::visit(
       Overloaded{
-          [&](const WeightStep&) -> std::optional<Duration> { return book.router.timeout; },
+          [&](const WeightStep&) -> std::optional<Duration> { return common(book.router).timeout; },
           [&](const HealthStep& h) -> std::optional<Duration> {
             auto it = book.health.find(h.health);
             return it == book.health.end() ? Duration{0} : it->second.deadline;
@@ -140,7 +118,7 @@ std::optional<Duration> step_time_limit(const Step& step, const Runbook& book) {
             auto c = book.checks.find(g.gate.check);
             if (c == book.checks.end()) return Duration{0};
             auto s = book.metrics.find(c->second.source);
-            return s == book.metrics.end() ? Duration{0} : s->second.timeout;
+            return s == book.metrics.end() ? Duration{0} : common(s->second).timeout;
           },
           [](const RunStep& r) -> std::optional<Duration> { return r.timeout; },
           [](const KillStep& k) -> std::optional<Duration> { return k.grace; },

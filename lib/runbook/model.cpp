@@ -13,32 +13,6 @@ std::size_t pattern_chars(std::string_view pattern) {
   return n;
 }
 
-const char* to_string(RouterType t) {
-  switch (t) {
-    case RouterType::haproxy:
-      return "haproxy";
-    case RouterType::http:
-      return "http";
-    case RouterType::exec:
-      return "exec";
-  }
-  return "exec";
-}
-
-const char* to_string(SourceType t) {
-  switch (t) {
-    case SourceType::prometheus:
-      return "prometheus";
-    case SourceType::http_json:
-      return "http-json";
-    case SourceType::file:
-      return "file";
-    case SourceType::exec:
-      return "exec";
-  }
-  return "prometheus";
-}
-
 const char* to_string(Unit u) {
   switch (u) {
     case Unit::ratio:

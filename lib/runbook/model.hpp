@@ -13,19 +13,14 @@
 
 #include "core/duration.hpp"
 #include "core/outcome.hpp"
+#include "runbook/pos.hpp"
+#include "runbook/router_spec.hpp"
+#include "runbook/source_spec.hpp"
 
 namespace rollout::runbook {
 
 using namespace std::chrono_literals;
 
-// 1-based position in the runbook file; 0 means unknown (built in code).
-struct Pos {
-  int line = 0;
-  int col = 0;
-};
-
-enum class RouterType { haproxy, http, exec };
-enum class SourceType { prometheus, http_json, file, exec };
 enum class Unit { ratio, seconds, bytes, count };
 enum class CompareOp { lt, le, gt, ge };
 enum class OnBreach { rollback, pause, notify };
@@ -38,37 +33,6 @@ struct Rollout {
   std::string description;
   OnInterrupt on_interrupt = OnInterrupt::pause;
   Duration report_every = 5min;  // summary line cadence without a TTY
-  Pos pos;
-};
-
-struct Router {
-  RouterType type = RouterType::exec;
-  // haproxy: "unix:/path" or "tcp:host:port", every load-balancer instance.
-  std::vector<std::string> sockets;
-  std::string backend;
-  std::vector<std::string> stable;  // server names in the backend
-  std::vector<std::string> canary;
-  // http: a templated request; ${weight.stable} and ${weight.canary} are percents.
-  std::string url;
-  std::string method = "POST";
-  std::map<std::string, std::string> headers;
-  std::string body;
-  // exec: argv, also given ROLLOUT_WEIGHT_STABLE / ROLLOUT_WEIGHT_CANARY.
-  std::vector<std::string> command;
-  Duration timeout = 5s;  // per call (one socket command, one request, one exec)
-  bool insecure = false;  // http: skip TLS verification
-  Pos pos;
-};
-
-struct MetricSource {
-  std::string name;
-  SourceType type = SourceType::prometheus;
-  std::string url;                             // prometheus, http-json
-  std::map<std::string, std::string> headers;  // prometheus, http-json
-  std::string path;                            // file
-  std::vector<std::string> command;            // exec
-  Duration timeout = 5s;
-  bool insecure = false;
   Pos pos;
 };
 
@@ -205,9 +169,9 @@ struct Rollback {
 struct Runbook {
   std::string path;  // as given on the command line
   Rollout rollout;
-  std::map<std::string, std::string> vars;  // raw values, may hold ${env.X}
-  Router router;
-  std::map<std::string, MetricSource> metrics;
+  std::map<std::string, std::string> vars;    // raw values, may hold ${env.X}
+  RouterSpec router = ExecRouterSpec{};       // runbook/router_spec.hpp
+  std::map<std::string, SourceSpec> metrics;  // runbook/source_spec.hpp
   std::map<std::string, Check> checks;
   std::map<std::string, Health> health;
   std::vector<Stage> stages;
@@ -216,8 +180,6 @@ struct Runbook {
 };
 
 // Names as the runbook spells them, for messages and JSON.
-const char* to_string(RouterType);
-const char* to_string(SourceType);
 const char* to_string(Unit);
 const char* to_string(CompareOp);
 const char* to_string(OnBreach);

@@ -1,6 +1,8 @@
 // Walking a runbook's TOML into the typed model. Sections are read in dependency order
 // (sources before checks, checks and health before stages) so a name can be checked where
-// it is used; every problem becomes a diagnostic and reading goes on.
+// it is used; every problem becomes a diagnostic and reading goes on. [router] and
+// [metrics.NAME] are read by their kinds (router_spec.cpp, source_spec.cpp), [checks] and
+// [health] in parse_checks.cpp, steps in steps.cpp.
 #include <algorithm>
 #include <cctype>
 #include <set>
@@ -9,6 +11,7 @@
 
 #include "core/suggest.hpp"
 #include "runbook/gate.hpp"
+#include "runbook/kind_table.hpp"
 #include "runbook/parse.hpp"
 
 namespace rollout::runbook {
@@ -27,34 +30,12 @@ const std::vector<std::string> kEventNames = {
     "rollback_started", "rollback_step", "rollback_finished", "completed",    "warning",
     "finished"};
 
-const std::vector<std::string> kMethods = {"GET", "POST", "PUT", "PATCH", "DELETE"};
-
-// The engine waits at least this long between measurements or health polls (a shorter
-// interval would spin); a runbook asking for less is refused, so plan and start agree.
-constexpr Duration kShortestInterval{100};
-
-std::string interval_too_short(Duration d) {
-  return "'interval' = \"" + format_duration(d) + "\" is shorter than " +
-         format_duration(kShortestInterval) + ", the shortest the engine waits between polls";
-}
-
 bool valid_rollout_name(const std::string& s) {
   if (s.empty() || s[0] == '.' || s[0] == '-' || s.size() > 100) return false;
   for (char c : s)
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.')
       return false;
   return true;
-}
-
-// Where a string may need a scheme: templated values are checked when expanded.
-bool looks_like_url(const std::string& s) {
-  return s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0 || s.rfind("${", 0) == 0;
-}
-
-void check_url(Reader& r, const toml::table& t, std::string_view key, const std::string& url) {
-  if (looks_like_url(url)) return;
-  r.error(Reader::pos(*t.get(key)),
-          "'" + std::string(key) + "' = \"" + url + "\" is not an http:// or https:// URL");
 }
 
 }  // namespace
@@ -73,20 +54,6 @@ void default_content_type(std::map<std::string, std::string>& headers, const std
 }
 
 namespace {
-
-std::optional<std::string> method(Reader& r, const toml::table& t) {
-  auto m = r.string(t, "method");
-  if (!m) return std::nullopt;
-  std::string up = *m;
-  for (auto& c : up) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  if (std::find(kMethods.begin(), kMethods.end(), up) == kMethods.end()) {
-    r.error(Reader::pos(*t.get("method")), "'method' cannot be \"" + *m + "\"" +
-                                               did_you_mean(up, kMethods) + ": expected " +
-                                               Reader::join(kMethods));
-    return std::nullopt;
-  }
-  return up;
-}
 
 // --- [rollout] -------------------------------------------------------------------------
 
@@ -148,316 +115,6 @@ void parse_vars(const toml::table& doc, Runbook& book, Reader& r, ParseExtras& e
     }
   }
   r.scope = Scope::general;
-}
-
-// --- [router] --------------------------------------------------------------------------
-
-void parse_router(const toml::table& doc, Runbook& book, Reader& r) {
-  const toml::node* n = doc.get("router");
-  if (!n) {
-    r.error(Pos{1, 1},
-            "missing [router]: say how traffic is split (type = \"haproxy\", \"http\" or "
-            "\"exec\")");
-    return;
-  }
-  const toml::table* t = n->as_table();
-  if (!t) {
-    r.error(Reader::pos(*n), "'router' must be a table ([router]), got " + Reader::type_name(*n));
-    return;
-  }
-  Router& router = book.router;
-  router.pos = Reader::pos(*t);
-  const std::vector<std::string> common = {"type", "timeout"};
-  const std::map<RouterType, std::vector<std::string>> own = {
-      {RouterType::haproxy, {"sockets", "backend", "stable", "canary"}},
-      {RouterType::http, {"url", "method", "headers", "body", "insecure"}},
-      {RouterType::exec, {"command"}},
-  };
-  std::optional<RouterType> type;
-  if (!t->contains("type")) {
-    r.error(router.pos, "[router] needs 'type': \"haproxy\", \"http\" or \"exec\"");
-  } else {
-    type = r.enumeration<RouterType>(
-        *t, "type",
-        {{"haproxy", RouterType::haproxy}, {"http", RouterType::http}, {"exec", RouterType::exec}});
-  }
-  // Unknown keys; with a known type, keys of another type are called out as such.
-  std::vector<std::string> all = common;
-  for (const auto& [ty, keys] : own) all.insert(all.end(), keys.begin(), keys.end());
-  for (auto&& [k, v] : *t) {
-    const std::string key(k.str());
-    if (std::find(all.begin(), all.end(), key) == all.end()) {
-      r.error(Reader::pos(k), "unknown key '" + key + "' in [router]" + did_you_mean(key, all));
-    } else if (type && std::find(common.begin(), common.end(), key) == common.end()) {
-      const auto& mine = own.at(*type);
-      if (std::find(mine.begin(), mine.end(), key) == mine.end()) {
-        std::vector<std::string> allowed = mine;
-        allowed.insert(allowed.end(), common.begin(), common.end());
-        r.error(Reader::pos(k), "'" + key + "' does not apply to router type \"" +
-                                    to_string(*type) + "\" (it takes " + Reader::join(allowed) +
-                                    ")");
-      }
-    }
-  }
-  if (auto d = r.duration(*t, "timeout")) router.timeout = *d;
-  if (!type) return;
-  router.type = *type;
-  switch (*type) {
-    case RouterType::haproxy: {
-      for (const char* key : {"sockets", "backend", "stable", "canary"})
-        r.require(*t, key, "[router] type = \"haproxy\"");
-      if (auto s = r.strings(*t, "sockets")) {
-        if (s->empty())
-          r.error(Reader::pos(*t->get("sockets")),
-                  "'sockets' is empty: list every HAProxy instance's admin socket");
-        const auto& arr = *t->get("sockets")->as_array();
-        for (std::size_t i = 0; i < s->size(); ++i) {
-          const std::string& sock = (*s)[i];
-          if (sock.rfind("unix:", 0) != 0 && sock.rfind("tcp:", 0) != 0 && sock.rfind("${", 0) != 0)
-            r.error(Reader::pos(*arr.get(i)),
-                    "socket \"" + sock +
-                        "\" must be \"unix:/path/to/admin.sock\" or \"tcp:HOST:PORT\"");
-        }
-        router.sockets = *s;
-      }
-      if (auto b = r.string(*t, "backend")) {
-        if (b->empty()) r.error(Reader::pos(*t->get("backend")), "'backend' is empty");
-        router.backend = *b;
-      }
-      for (const char* key : {"stable", "canary"}) {
-        if (auto s = r.strings(*t, key)) {
-          if (s->empty())
-            r.error(Reader::pos(*t->get(key)),
-                    std::string("'") + key + "' is empty: name the backend's " + key + " servers");
-          (std::string_view(key) == "stable" ? router.stable : router.canary) = *s;
-        }
-      }
-      for (const auto& server : router.canary)
-        if (std::find(router.stable.begin(), router.stable.end(), server) != router.stable.end())
-          r.error(Reader::pos(*t->get("canary")),
-                  "server '" + server + "' is both stable and canary");
-      break;
-    }
-    case RouterType::http: {
-      r.require(*t, "url", "[router] type = \"http\"");
-      if (auto u = r.string(*t, "url")) {
-        check_url(r, *t, "url", *u);
-        router.url = *u;
-      }
-      if (auto m = method(r, *t)) router.method = *m;
-      if (auto h = r.string_map(*t, "headers")) router.headers = *h;
-      if (auto b = r.string(*t, "body")) {
-        router.body = *b;
-      } else {
-        router.body = R"({"stable": ${weight.stable}, "canary": ${weight.canary}})";
-      }
-      if (auto i = r.boolean(*t, "insecure")) router.insecure = *i;
-      default_content_type(router.headers, router.body);
-      break;
-    }
-    case RouterType::exec: {
-      r.require(*t, "command", "[router] type = \"exec\"");
-      if (auto c = r.strings(*t, "command")) {
-        if (c->empty())
-          r.error(Reader::pos(*t->get("command")),
-                  "'command' is empty: give the program and its arguments");
-        router.command = *c;
-      }
-      break;
-    }
-  }
-}
-
-// --- [metrics.NAME] --------------------------------------------------------------------
-
-void parse_metrics(const toml::table& doc, Runbook& book, Reader& r) {
-  const toml::table* all = r.table(doc, "metrics");
-  if (!all) return;
-  const std::vector<std::string> common = {"type", "timeout"};
-  const std::map<SourceType, std::vector<std::string>> own = {
-      {SourceType::prometheus, {"url", "headers", "insecure"}},
-      {SourceType::http_json, {"url", "headers", "insecure"}},
-      {SourceType::file, {"path"}},
-      {SourceType::exec, {"command"}},
-  };
-  const std::vector<std::string> every = {"type",     "timeout", "url",    "headers",
-                                          "insecure", "path",    "command"};
-  for (auto&& [k, v] : *all) {
-    const std::string name(k.str());
-    const toml::table* t = v.as_table();
-    if (!t) {
-      r.error(Reader::pos(v), "metrics." + name + " must be a table ([metrics." + name +
-                                  "] with type = ...), got " + Reader::type_name(v));
-      continue;
-    }
-    MetricSource src;
-    src.name = name;
-    src.pos = Reader::pos(*t);
-    const std::string what = "[metrics." + name + "]";
-    std::optional<SourceType> type;
-    if (!t->contains("type"))
-      r.error(src.pos, what + " needs 'type': \"prometheus\", \"http-json\", \"file\" or \"exec\"");
-    else
-      type = r.enumeration<SourceType>(*t, "type",
-                                       {{"prometheus", SourceType::prometheus},
-                                        {"http-json", SourceType::http_json},
-                                        {"file", SourceType::file},
-                                        {"exec", SourceType::exec}});
-    for (auto&& [kk, vv] : *t) {
-      const std::string key(kk.str());
-      if (std::find(every.begin(), every.end(), key) == every.end()) {
-        r.error(Reader::pos(kk), "unknown key '" + key + "' in " + what + did_you_mean(key, every));
-      } else if (type && std::find(common.begin(), common.end(), key) == common.end()) {
-        const auto& mine = own.at(*type);
-        if (std::find(mine.begin(), mine.end(), key) == mine.end())
-          r.error(Reader::pos(kk), "'" + key + "' does not apply to a \"" + to_string(*type) +
-                                       "\" source (it takes " + Reader::join(mine) + ", timeout)");
-      }
-    }
-    if (auto d = r.duration(*t, "timeout")) src.timeout = *d;
-    if (type) {
-      src.type = *type;
-      switch (*type) {
-        case SourceType::prometheus:
-        case SourceType::http_json:
-          r.require(*t, "url", what);
-          if (auto u = r.string(*t, "url")) {
-            check_url(r, *t, "url", *u);
-            src.url = *u;
-          }
-          if (auto h = r.string_map(*t, "headers")) src.headers = *h;
-          if (auto i = r.boolean(*t, "insecure")) src.insecure = *i;
-          break;
-        case SourceType::file:
-          r.require(*t, "path", what);
-          if (auto p = r.string(*t, "path")) src.path = *p;
-          break;
-        case SourceType::exec:
-          r.require(*t, "command", what);
-          if (auto c = r.strings(*t, "command")) {
-            if (c->empty()) r.error(Reader::pos(*t->get("command")), "'command' is empty");
-            src.command = *c;
-          }
-          break;
-      }
-    }
-    book.metrics[name] = std::move(src);
-  }
-}
-
-// --- [checks.NAME] ---------------------------------------------------------------------
-
-void parse_checks(const toml::table& doc, Runbook& book, Reader& r) {
-  const toml::table* all = r.table(doc, "checks");
-  if (!all) return;
-  for (auto&& [k, v] : *all) {
-    const std::string name(k.str());
-    const toml::table* t = v.as_table();
-    if (!t) {
-      r.error(Reader::pos(v), "checks." + name + " must be a table ([checks." + name +
-                                  "] with source and query), got " + Reader::type_name(v));
-      continue;
-    }
-    Check c;
-    c.name = name;
-    c.pos = Reader::pos(*t);
-    const std::string what = "[checks." + name + "]";
-    r.known_keys(*t, {"source", "query", "unit", "no_data", "samples_query", "min_samples"}, what);
-    const MetricSource* src = nullptr;
-    if (r.require(*t, "source", what)) {
-      if (auto s = r.string(*t, "source")) {
-        c.source = *s;
-        auto it = book.metrics.find(*s);
-        if (it == book.metrics.end()) {
-          r.error(Reader::pos(*t->get("source")),
-                  "unknown metric source '" + *s + "'" + did_you_mean(*s, keys_of(book.metrics)) +
-                      (book.metrics.empty() ? ": define it as [metrics." + *s + "]" : ""));
-        } else {
-          src = &it->second;
-        }
-      }
-    }
-    if (r.require(*t, "query", what)) {
-      if (auto q = r.string(*t, "query")) {
-        c.query = *q;
-        if (src && src->type != SourceType::prometheus && !q->empty() && (*q)[0] != '/' &&
-            q->rfind("${", 0) != 0)
-          r.error(Reader::pos(*t->get("query")),
-                  "for a \"" + std::string(to_string(src->type)) +
-                      "\" source the query is a JSON pointer like \"/canary/error_rate\"");
-        if (src && src->type == SourceType::prometheus && q->empty())
-          r.error(Reader::pos(*t->get("query")), "'query' is empty: give a PromQL expression");
-      }
-    }
-    if (auto u = r.enumeration<Unit>(*t, "unit",
-                                     {{"ratio", Unit::ratio},
-                                      {"seconds", Unit::seconds},
-                                      {"bytes", Unit::bytes},
-                                      {"count", Unit::count}}))
-      c.unit = *u;
-    if (auto nd = r.enumeration<Outcome>(*t, "no_data",
-                                         {{"pass", Outcome::pass},
-                                          {"fail", Outcome::fail},
-                                          {"inconclusive", Outcome::inconclusive}}))
-      c.no_data = *nd;
-    if (auto q = r.string(*t, "samples_query")) c.samples_query = *q;
-    if (auto m = r.integer(*t, "min_samples", 0, 1'000'000'000))
-      c.min_samples = static_cast<int>(*m);
-    if (c.min_samples > 0 && c.samples_query.empty())
-      r.error(Reader::pos(*t->get("min_samples")),
-              "'min_samples' needs 'samples_query' (the query that counts the samples)");
-    book.checks[name] = std::move(c);
-  }
-}
-
-// --- [health.NAME] ---------------------------------------------------------------------
-
-void parse_health(const toml::table& doc, Runbook& book, Reader& r) {
-  const toml::table* all = r.table(doc, "health");
-  if (!all) return;
-  for (auto&& [k, v] : *all) {
-    const std::string name(k.str());
-    const toml::table* t = v.as_table();
-    if (!t) {
-      r.error(Reader::pos(v), "health." + name + " must be a table ([health." + name +
-                                  "] with urls = [...]), got " + Reader::type_name(v));
-      continue;
-    }
-    Health h;
-    h.name = name;
-    h.pos = Reader::pos(*t);
-    const std::string what = "[health." + name + "]";
-    r.known_keys(*t,
-                 {"urls", "expect_status", "expect_body", "interval", "timeout", "successes",
-                  "deadline", "insecure"},
-                 what);
-    if (r.require(*t, "urls", what)) {
-      if (auto u = r.strings(*t, "urls")) {
-        if (u->empty()) r.error(Reader::pos(*t->get("urls")), "'urls' is empty");
-        const auto& arr = *t->get("urls")->as_array();
-        for (std::size_t i = 0; i < u->size(); ++i)
-          if (!looks_like_url((*u)[i]))
-            r.error(Reader::pos(*arr.get(i)),
-                    "\"" + (*u)[i] + "\" is not an http:// or https:// URL");
-        h.urls = *u;
-      }
-    }
-    if (auto s = r.integer(*t, "expect_status", 100, 599)) h.expect_status = static_cast<int>(*s);
-    if (auto b = r.string(*t, "expect_body")) h.expect_body = *b;
-    if (auto d = r.duration(*t, "interval")) h.interval = *d;
-    if (auto d = r.duration(*t, "timeout")) h.timeout = *d;
-    if (auto s = r.integer(*t, "successes", 1, 1000)) h.successes = static_cast<int>(*s);
-    if (auto d = r.duration(*t, "deadline")) h.deadline = *d;
-    if (auto i = r.boolean(*t, "insecure")) h.insecure = *i;
-    if (h.interval < kShortestInterval && t->contains("interval"))
-      r.error(Reader::pos(*t->get("interval")), interval_too_short(h.interval));
-    if ((h.successes - 1) * h.interval > h.deadline)
-      r.error(t->contains("deadline") ? Reader::pos(*t->get("deadline")) : h.pos,
-              "deadline " + format_duration(h.deadline) + " is too short for " +
-                  std::to_string(h.successes) + " successes " + format_duration(h.interval) +
-                  " apart: the check could never pass");
-    book.health[name] = std::move(h);
-  }
 }
 
 // --- [[stage]] -------------------------------------------------------------------------
@@ -614,7 +271,7 @@ void parse_notify(const toml::table& doc, Runbook& book, Reader& r) {
         nt.url = *u;
       }
     }
-    if (auto m = method(r, *t)) nt.method = *m;
+    if (auto m = read_method(r, *t)) nt.method = *m;
     if (auto h = r.string_map(*t, "headers")) nt.headers = *h;
     if (auto b = r.string(*t, "body")) nt.body = *b;
     if (auto d = r.duration(*t, "timeout")) nt.timeout = *d;
@@ -741,7 +398,7 @@ Runbook parse_document(const toml::table& doc, Reader& r, ParseExtras& extras) {
   parse_vars(doc, book, r, extras);
   parse_router(doc, book, r);
   parse_metrics(doc, book, r);
-  parse_checks(doc, book, r);
+  parse_checks(doc, book, r);  // parse_checks.cpp
   parse_health(doc, book, r);
   parse_stages(doc, book, r);
   parse_notify(doc, book, r);

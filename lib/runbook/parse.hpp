@@ -18,6 +18,18 @@ Runbook parse_document(const toml::table& doc, Reader& r, ParseExtras& extras);
 void validate_document(const Runbook& book, const ParseExtras& extras, Reader& r,
                        const LoadOptions& options);
 
+// [router] and [metrics.NAME] over their kinds (router_spec.cpp, source_spec.cpp), then
+// [checks.NAME] and [health.NAME] (parse_checks.cpp), in that order.
+void parse_router(const toml::table& doc, Runbook& book, Reader& r);
+void parse_metrics(const toml::table& doc, Runbook& book, Reader& r);
+void parse_checks(const toml::table& doc, Runbook& book, Reader& r);
+void parse_health(const toml::table& doc, Runbook& book, Reader& r);
+
+// The engine waits at least this long between measurements or health polls (a shorter
+// interval would spin); a runbook asking for less is refused, so plan and start agree.
+inline constexpr Duration kShortestInterval{100};
+std::string interval_too_short(Duration d);
+
 // Steps of `before`, `after` and `rollback.steps`; `where` names the list in messages.
 struct StepContext {
   const Runbook* book = nullptr;

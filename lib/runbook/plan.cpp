@@ -54,81 +54,10 @@ nlohmann::json step_json(const Step& s, const Runbook& book, const Expander& ex,
   return j;
 }
 
-nlohmann::json router_json(const Router& r, const Expander& ex) {
-  nlohmann::json j = {{"type", to_string(r.type)}, {"timeout_ms", ms(r.timeout)}};
-  switch (r.type) {
-    case RouterType::haproxy:
-      j["sockets"] = display(r.sockets, ex);
-      j["backend"] = display(r.backend, ex);
-      j["stable"] = display(r.stable, ex);
-      j["canary"] = display(r.canary, ex);
-      break;
-    case RouterType::http: {
-      j["url"] = display(r.url, ex);
-      j["method"] = r.method;
-      nlohmann::json h = nlohmann::json::object();
-      for (const auto& [k, v] : r.headers) h[k] = display(v, ex);
-      j["headers"] = h;
-      j["body"] = display(r.body, ex);
-      j["insecure"] = r.insecure;
-      break;
-    }
-    case RouterType::exec:
-      j["command"] = display(r.command, ex);
-      break;
-  }
-  return j;
-}
-
-std::string router_line(const Router& r, const Expander& ex) {
-  auto join = [](const std::vector<std::string>& v) {
-    std::string out;
-    for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
-    return out;
-  };
-  switch (r.type) {
-    case RouterType::haproxy:
-      return fmt::format("haproxy backend {} on {}; stable {}; canary {}", display(r.backend, ex),
-                         join(display(r.sockets, ex)), join(display(r.stable, ex)),
-                         join(display(r.canary, ex)));
-    case RouterType::http:
-      return fmt::format("http {} {} with body {}", r.method, display(r.url, ex),
-                         display(r.body, ex));
-    case RouterType::exec:
-      return "exec " + quote_argv(display(r.command, ex));
-  }
-  return "";
-}
-
-std::string source_line(const MetricSource& s, const Expander& ex) {
-  switch (s.type) {
-    case SourceType::prometheus:
-    case SourceType::http_json:
-      return fmt::format("{} {} (timeout {})", to_string(s.type), display(s.url, ex),
-                         format_duration(s.timeout));
-    case SourceType::file:
-      return "file " + display(s.path, ex);
-    case SourceType::exec:
-      return fmt::format("exec {} (timeout {})", quote_argv(display(s.command, ex)),
-                         format_duration(s.timeout));
-  }
-  return "";
-}
-
-// What the router is told for a split, resolved: the request or command; "" for haproxy
-// (its commands are fixed: set server BACKEND/SERVER weight N).
+// What the router is told for a split, resolved: the request or command; "" when the
+// kind's commands are fixed (haproxy).
 std::string router_call(const Runbook& book, const Expander& base, int canary) {
-  const Expander ex = bind_split(base, 100 - canary, canary);
-  const Router& r = book.router;
-  switch (r.type) {
-    case RouterType::haproxy:
-      return "";
-    case RouterType::http:
-      return r.method + " " + display(r.url, ex) + " " + display(r.body, ex);
-    case RouterType::exec:
-      return quote_argv(display(r.command, ex));
-  }
-  return "";
+  return plan_call(book.router, bind_split(base, 100 - canary, canary));
 }
 
 int weight_of(const Step& s) {
@@ -148,7 +77,7 @@ PlanTotals plan_totals(const Runbook& book) {
         if (is_manual_pause(step)) ++t.manual_waits;
         if (auto limit = step_time_limit(step, book)) t.steps_max += *limit;
       }
-    t.steps_max += book.router.timeout;  // the weight change itself
+    t.steps_max += common(book.router).timeout;  // the weight change itself
   }
   return t;
 }
@@ -159,15 +88,9 @@ nlohmann::json plan_json(const Runbook& book, const Expander& base) {
   j["name"] = book.rollout.name;
   j["description"] = display(book.rollout.description, base);
   j["on_interrupt"] = to_string(book.rollout.on_interrupt);
-  j["router"] = router_json(book.router, base);
+  j["router"] = plan_json(book.router, base);
   j["metrics"] = nlohmann::json::object();
-  for (const auto& [name, s] : book.metrics) {
-    nlohmann::json m = {{"type", to_string(s.type)}, {"timeout_ms", ms(s.timeout)}};
-    if (!s.url.empty()) m["url"] = display(s.url, base);
-    if (!s.path.empty()) m["path"] = display(s.path, base);
-    if (!s.command.empty()) m["command"] = display(s.command, base);
-    j["metrics"][name] = m;
-  }
+  for (const auto& [name, s] : book.metrics) j["metrics"][name] = plan_json(s, base);
   j["checks"] = nlohmann::json::object();
   for (const auto& [name, c] : book.checks) {
     nlohmann::json cj = {{"source", c.source},
@@ -285,9 +208,9 @@ std::string plan_text(const Runbook& book, const Expander& base) {
       "Plan for {}{}", book.rollout.name,
       book.rollout.description.empty() ? "" : ": " + display(book.rollout.description, base)));
   line("Runbook: " + book.path);
-  line("Router:  " + router_line(book.router, base));
+  line("Router:  " + plan_line(book.router, base));
   for (const auto& [name, s] : book.metrics)
-    line(fmt::format("Source:  {} = {}", name, source_line(s, base)));
+    line(fmt::format("Source:  {} = {}", name, plan_line(s, base)));
   std::size_t width = 0;
   for (const auto& [name, c] : book.checks) width = std::max(width, name.size());
   for (const auto& [name, c] : book.checks)

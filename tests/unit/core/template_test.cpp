@@ -111,3 +111,17 @@ TEST_CASE("template_in_quotes finds a template the runbook's own quotes would un
   CHECK_FALSE(template_in_quotes("echo '$${literal}'"));  // $${ is no template
   CHECK_FALSE(template_in_quotes("printf \"it's\" ${vars.x}"));
 }
+
+TEST_CASE("expand_lenient: what has a value is expanded, the rest stays as written") {
+  Expander ex({{"prom", "http://prom:9090"}, {"broken", "${vars.missing}"}}, env_of({}));
+  const Expander e = ex.with("weight.canary", "10");
+  CHECK(e.expand_lenient("${vars.prom}/q?c=${weight.canary}&s=${event.summary}") ==
+        "http://prom:9090/q?c=10&s=${event.summary}");
+  CHECK(e.expand_lenient("${vars.broken} ${env.UNSET} ${nope.x}") ==
+        "${vars.broken} ${env.UNSET} ${nope.x}");
+  CHECK(e.expand_lenient("$${HOME} and ${vars.prom") == "${HOME} and ${vars.prom");
+  CHECK(e.expand_lenient("run ${weight.canary} ${event.type}", [](const std::string& v) {
+    return "<" + v + ">";
+  }) == "run <10> ${event.type}");
+  CHECK_FALSE(e.expand("${event.summary}").ok());  // the strict expander still refuses
+}

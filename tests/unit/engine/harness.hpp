@@ -39,9 +39,8 @@ inline runbook::Runbook reference_book() {
   runbook::Runbook b;
   b.path = "reference.toml";
   b.rollout.name = "analyzer";
-  b.router.type = runbook::RouterType::exec;
-  b.router.command = {"./set-weights.sh"};
-  runbook::MetricSource prom;
+  b.router = runbook::ExecRouterSpec{{}, {"./set-weights.sh"}};
+  runbook::PrometheusSourceSpec prom;
   prom.name = "prom";
   b.metrics["prom"] = prom;
   runbook::Check err;

@@ -75,9 +75,8 @@ struct Haproxy {
   }
 };
 
-runbook::Router spec_for(std::vector<std::string> sockets) {
-  runbook::Router spec;
-  spec.type = runbook::RouterType::haproxy;
+runbook::HaproxyRouterSpec spec_for(std::vector<std::string> sockets) {
+  runbook::HaproxyRouterSpec spec;
   spec.sockets = std::move(sockets);
   spec.backend = "analyzer";
   spec.stable = {"original-1", "original-2"};
@@ -86,13 +85,17 @@ runbook::Router spec_for(std::vector<std::string> sockets) {
   return spec;
 }
 
-HaproxyRouter router_for(const runbook::Router& spec) {
+HaproxyRouter router_for(const runbook::HaproxyRouterSpec& spec) {
   std::vector<SocketAddress> addresses;
   for (const auto& s : spec.sockets) addresses.push_back(*parse_socket_address(s));
   return HaproxyRouter(spec, addresses);
 }
 
 }  // namespace
+
+TEST_CASE("haproxy: can read the split in force (no instance needed to say so)") {
+  CHECK(router_for(spec_for({"unix:/nonexistent.sock"})).can_read());
+}
 
 TEST_CASE("haproxy: set and read back splits on one instance" * doctest::skip(kNoHaproxy)) {
   for (bool tcp : {false, true}) {

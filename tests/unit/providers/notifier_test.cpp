@@ -134,13 +134,13 @@ TEST_CASE("make_world: builds the runbook's providers, or says what is wrong") {
         200, R"({"status":"success","data":{"resultType":"scalar","result":[1,"0.5"]}})");
   });
   runbook::Runbook book;
-  book.router.type = runbook::RouterType::haproxy;
-  book.router.sockets = {"unix:/run/haproxy/admin.sock", "tcp:127.0.0.1:9999"};
-  book.router.backend = "analyzer";
-  book.router.stable = {"a"};
-  book.router.canary = {"b"};
-  runbook::MetricSource src;
-  src.type = runbook::SourceType::prometheus;
+  runbook::HaproxyRouterSpec haproxy;
+  haproxy.sockets = {"unix:/run/haproxy/admin.sock", "tcp:127.0.0.1:9999"};
+  haproxy.backend = "analyzer";
+  haproxy.stable = {"a"};
+  haproxy.canary = {"b"};
+  book.router = haproxy;
+  runbook::PrometheusSourceSpec src;
   src.url = "${vars.prom}";
   book.metrics["prom"] = src;
   const auto e = expander({{"prom", prom.url()}});
@@ -157,26 +157,30 @@ TEST_CASE("make_world: builds the runbook's providers, or says what is wrong") {
   CHECK(world->process);
   CHECK(world->health);
 
-  book.router.sockets = {"/run/haproxy/admin.sock"};
+  haproxy.sockets = {"/run/haproxy/admin.sock"};
+  book.router = haproxy;
   auto bad_socket = make_world(book, e);
   REQUIRE_FALSE(bad_socket.ok());
   CHECK(bad_socket.error().message.find("expected unix:PATH or tcp:HOST:PORT") !=
         std::string::npos);
 
-  book.router = runbook::Router{};
-  book.router.type = runbook::RouterType::exec;
+  runbook::ExecRouterSpec exec;
+  book.router = exec;
   auto no_command = make_world(book, e);
   REQUIRE_FALSE(no_command.ok());
   CHECK(no_command.error().message.find("exec needs a command") != std::string::npos);
 
-  book.router.command = {"./set-weights.sh", "${weight.canary}", "${vars.typo}"};
+  exec.command = {"./set-weights.sh", "${weight.canary}", "${vars.typo}"};
+  book.router = exec;
   auto bad_command = make_world(book, e);
   REQUIRE_FALSE(bad_command.ok());
   CHECK(bad_command.error().message.find("[router] command") != std::string::npos);
   CHECK(bad_command.error().message.find("typo") != std::string::npos);
 
-  book.router.command = {"true"};
-  book.metrics["prom"].url = "${vars.nope}";
+  exec.command = {"true"};
+  book.router = exec;
+  src.url = "${vars.nope}";
+  book.metrics["prom"] = src;
   auto bad_var = make_world(book, e);
   REQUIRE_FALSE(bad_var.ok());
   CHECK(bad_var.error().message.find("[metrics.prom] url") != std::string::npos);

@@ -23,8 +23,7 @@ Expander expander(std::map<std::string, std::string> vars = {}) {
 
 TEST_CASE("exec router: weights as arguments and environment; read() knows only what it set") {
   TempDir dir;
-  runbook::Router spec;
-  spec.type = runbook::RouterType::exec;
+  runbook::ExecRouterSpec spec;
   spec.command = {"/bin/sh",
                   "-c",
                   "echo \"$1 $2 $ROLLOUT_WEIGHT_STABLE $ROLLOUT_WEIGHT_CANARY\" > \"$3\"",
@@ -33,6 +32,7 @@ TEST_CASE("exec router: weights as arguments and environment; read() knows only 
                   "${weight.canary}",
                   "${vars.out}"};
   ExecRouter router(spec, expander({{"out", dir / "weights"}}));
+  CHECK_FALSE(router.can_read());  // the preflight takes the failed read as nothing to compare
   auto before = router.read();
   REQUIRE_FALSE(before.ok());
   CHECK(before.error().message.rfind(kCannotRead, 0) == 0);
@@ -59,14 +59,15 @@ TEST_CASE("http router: templated request; non-2xx is an error with status and b
     return testsupport::reply(204, "");
   });
   CurlHttpClient http;
-  runbook::Router spec;
-  spec.type = runbook::RouterType::http;
+  runbook::HttpRouterSpec spec;
   spec.url = "${vars.api}/api/traffic-weights";
   spec.method = "POST";
   spec.headers = {{"Content-Type", "application/json"},
                   {"X-Split", "${weight.stable}-${weight.canary}"}};
   spec.body = R"({"stable":${weight.stable},"canary":${weight.canary}})";
   HttpRouter router(spec, expander({{"api", server.url()}}), http);
+  CHECK_FALSE(router.can_read());
+  CHECK_FALSE(router.read().ok());
   REQUIRE(router.set(Split{99, 1}).ok());
   const auto seen = server.requests();
   REQUIRE(seen.size() == 1);

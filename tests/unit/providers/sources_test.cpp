@@ -54,8 +54,7 @@ TEST_CASE("JSON document + pointer") {
 TEST_CASE("file and exec sources") {
   TempDir dir;
   testsupport::write_file(dir / "m.json", R"({"canary":{"error_rate":0.25}})");
-  runbook::MetricSource spec;
-  spec.type = runbook::SourceType::file;
+  runbook::FileSourceSpec spec;
   spec.path = dir / "m.json";
   FileSource file(spec);
   CHECK(file.query("/canary/error_rate").value == 0.25);
@@ -64,8 +63,7 @@ TEST_CASE("file and exec sources") {
   spec.path = dir / "absent.json";
   CHECK(FileSource(spec).query("/x").kind == Kind::error);
 
-  runbook::MetricSource ex;
-  ex.type = runbook::SourceType::exec;
+  runbook::ExecSourceSpec ex;
   ex.command = {"/bin/sh", "-c", R"(echo noise >&2; printf '{"q":"%s","v":7}' "$ROLLOUT_QUERY")"};
   ExecSource exec(ex);
   auto r = exec.query("/v");
@@ -115,8 +113,7 @@ void unblock(const std::string& fifo) {
 
 TEST_CASE("file source: bounded by its timeout and 1 MiB") {
   TempDir dir;
-  runbook::MetricSource spec;
-  spec.type = runbook::SourceType::file;
+  runbook::FileSourceSpec spec;
   spec.timeout = 300ms;
   SUBCASE("a FIFO with no writer: an error at once, no wait") {
     spec.path = dir / "fifo";
@@ -160,8 +157,7 @@ TEST_CASE("http-json source") {
     return testsupport::reply(200, R"({"canary":{"error_rate":0.003}})");
   });
   CurlHttpClient http;
-  runbook::MetricSource spec;
-  spec.type = runbook::SourceType::http_json;
+  runbook::HttpJsonSourceSpec spec;
   spec.url = server.url() + "/metrics.json";
   spec.headers = {{"X-Token", "abc"}};
   HttpJsonSource src(spec, http);
@@ -213,7 +209,7 @@ TEST_CASE("prometheus: every kind of answer, from a canned server") {
                               R"({"status":"success","data":{"resultType":"vector","result":[]}})");
   });
   CurlHttpClient http;
-  runbook::MetricSource spec;
+  runbook::PrometheusSourceSpec spec;
   spec.url = server.url() + "/";  // a trailing slash is fine
   spec.timeout = 500ms;
   PrometheusSource prom(spec, http);
@@ -284,7 +280,7 @@ TEST_CASE("prometheus: the real server" *
   INFO("prometheus log: " << testsupport::read_text(dir / "prometheus.log"));
   REQUIRE(ready);
 
-  runbook::MetricSource spec;
+  runbook::PrometheusSourceSpec spec;
   spec.url = "http://" + addr;
   PrometheusSource prom(spec, http);
   // `up` appears after the first scrape (every second).

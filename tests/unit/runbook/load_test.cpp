@@ -13,10 +13,13 @@ TEST_CASE("the base runbook parses into the model") {
   const Runbook& b = *l.runbook;
   CHECK(b.path == "rb.toml");
   CHECK(b.rollout.name == "svc");
-  CHECK(b.router.type == RouterType::haproxy);
-  CHECK(b.router.sockets == std::vector<std::string>{"unix:/tmp/haproxy.sock"});
-  CHECK(b.router.stable == std::vector<std::string>{"a"});
-  CHECK(b.metrics.at("prom").url == "http://127.0.0.1:9090");
+  const auto* haproxy = std::get_if<HaproxyRouterSpec>(&b.router);
+  REQUIRE(haproxy);
+  CHECK(haproxy->sockets == std::vector<std::string>{"unix:/tmp/haproxy.sock"});
+  CHECK(haproxy->stable == std::vector<std::string>{"a"});
+  const auto* prom = std::get_if<PrometheusSourceSpec>(&b.metrics.at("prom"));
+  REQUIRE(prom);
+  CHECK(prom->url == "http://127.0.0.1:9090");
   CHECK(b.checks.at("error_rate").unit == Unit::ratio);
   CHECK(b.checks.at("p99").unit == Unit::seconds);
   REQUIRE(b.stages.size() == 2);
@@ -245,8 +248,10 @@ TEST_CASE("router fields each type needs") {
     auto l = load(s);
     INFO(dump(l));
     REQUIRE(l.ok());
-    CHECK(l.runbook->router.body.find("${weight.canary}") != std::string::npos);
-    CHECK(l.runbook->router.method == "POST");
+    const auto* http = std::get_if<HttpRouterSpec>(&l.runbook->router);
+    REQUIRE(http);
+    CHECK(http->body.find("${weight.canary}") != std::string::npos);
+    CHECK(http->method == "POST");
   }
   SUBCASE("exec needs command") {
     std::string s = edit(
