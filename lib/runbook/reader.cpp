@@ -267,6 +267,22 @@ const toml::table* Reader::table(const toml::table& t, std::string_view key) {
   return n->as_table();
 }
 
+void Reader::named_tables(const toml::table& doc, std::string_view section, std::string_view hint,
+                          const std::function<void(const std::string&, const toml::table&)>& each) {
+  const toml::table* all = table(doc, section);
+  if (!all) return;
+  const std::string sec(section);
+  for (auto&& [k, v] : *all) {
+    const std::string name(k.str());
+    if (const toml::table* t = v.as_table()) {
+      each(name, *t);
+    } else {
+      error(pos(v), sec + "." + name + " must be a table ([" + sec + "." + name + "] " +
+                        std::string(hint) + "), got " + type_name(v));
+    }
+  }
+}
+
 const toml::array* Reader::array(const toml::table& t, std::string_view key) {
   const toml::node* n = t.get(key);
   if (!n) return nullptr;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -69,6 +70,10 @@ class Reader {
   std::optional<Duration> duration(const toml::node& n, std::string_view key);
   const toml::table* table(const toml::table& t, std::string_view key);
   const toml::array* array(const toml::table& t, std::string_view key);
+  // Each [SECTION.NAME] of `doc` that is a table, with its name; an entry that is not a
+  // table is an error that says what it should hold (`hint`, e.g. "with urls = [...]").
+  void named_tables(const toml::table& doc, std::string_view section, std::string_view hint,
+                    const std::function<void(const std::string&, const toml::table&)>& each);
 
   // A string that must be one of `values`; a misspelling gets a did-you-mean.
   template <class E>

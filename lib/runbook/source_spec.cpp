@@ -40,35 +40,28 @@ std::string plan_line(const SourceSpec& s, const Expander& ex) {
 }
 
 void parse_metrics(const toml::table& doc, Runbook& book, Reader& r) {
-  const toml::table* all = r.table(doc, "metrics");
-  if (!all) return;
-  for (auto&& [k, v] : *all) {
-    const std::string name(k.str());
-    const toml::table* t = v.as_table();
-    if (!t) {
-      r.error(Reader::pos(v), "metrics." + name + " must be a table ([metrics." + name +
-                                  "] with type = ...), got " + Reader::type_name(v));
-      continue;
-    }
-    SourceSpec src;
-    common(src).name = name;
-    common(src).pos = Reader::pos(*t);
-    KindFamily family;
-    family.what = "[metrics." + name + "]";
-    family.wrong_kind = [](const std::string& key, const std::string& type,
-                           const std::vector<std::string>& own) {
-      return "'" + key + "' does not apply to a \"" + type + "\" source (it takes " +
-             Reader::join(own) + ", timeout)";
-    };
-    family.where = [what = family.what](const std::string&) { return what; };
-    parse_kind(
-        *t, r, family, src,
-        [](const SourceSpec& from, SourceSpec& to) { common(to) = common(from); },
-        [&](SourceSpec& out) {
-          if (auto d = r.duration(*t, "timeout")) common(out).timeout = *d;
-        });
-    book.metrics[name] = std::move(src);
-  }
+  r.named_tables(doc, "metrics", "with type = ...",
+                 [&](const std::string& name, const toml::table& table) {
+                   const toml::table* t = &table;
+                   SourceSpec src;
+                   common(src).name = name;
+                   common(src).pos = Reader::pos(*t);
+                   KindFamily family;
+                   family.what = "[metrics." + name + "]";
+                   family.wrong_kind = [](const std::string& key, const std::string& type,
+                                          const std::vector<std::string>& own) {
+                     return "'" + key + "' does not apply to a \"" + type + "\" source (it takes " +
+                            Reader::join(own) + ", timeout)";
+                   };
+                   family.where = [what = family.what](const std::string&) { return what; };
+                   parse_kind(
+                       *t, r, family, src,
+                       [](const SourceSpec& from, SourceSpec& to) { common(to) = common(from); },
+                       [&](SourceSpec& out) {
+                         if (auto d = r.duration(*t, "timeout")) common(out).timeout = *d;
+                       });
+                   book.metrics[name] = std::move(src);
+                 });
 }
 
 }  // namespace rollout::runbook
