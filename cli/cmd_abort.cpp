@@ -1,8 +1,8 @@
 // `rollout abort [NAME] [--reason TEXT]`: roll back now. Asks the running process; with
 // none, performs the rollback in this terminal (exit 3 when it succeeds).
 #include "cli.hpp"
-#include "run_context.hpp"
 #include "state/file_control.hpp"
+#include "terminal.hpp"
 
 namespace rollout::cli {
 
@@ -13,8 +13,9 @@ void add_abort(CLI::App& app, const GlobalOptions& g, int& exit_code) {
   cmd->add_option("name", *name, "The rollout (may be left out when there is only one)");
   cmd->add_option("--reason", *reason, "Why (journal and report)");
   cmd->callback([&g, &exit_code, name, reason] {
-    exit_code = request_or_run(
-        g, *name, ControlRequest{ControlRequest::Kind::abort, state::whoami(), *reason});
+    exit_code = exit_code_of(session::send(
+        g.state_dir, *name, ControlRequest{ControlRequest::Kind::abort, state::whoami(), *reason},
+        terminal_hooks(g)));
   });
 }
 

@@ -12,10 +12,9 @@
 #include "core/exit_status.hpp"
 #include "engine/position.hpp"
 #include "os/signals.hpp"
-#include "run_context.hpp"
-#include "state/file_store.hpp"
+#include "session/reading.hpp"
 #include "state/layout.hpp"
-#include "state/lock.hpp"
+#include "terminal.hpp"
 #include "view/console.hpp"
 #include "view/snapshot.hpp"
 
@@ -23,26 +22,8 @@ namespace rollout::cli {
 
 namespace {
 
-struct Reading {
-  std::vector<Event> events;
-  std::optional<nlohmann::json> state;
-  std::optional<state::LockHolder> holder;
-  std::optional<state::JournalDamage> damage;
-  std::string journal_path;
-};
-
-Reading read_rollout(const std::string& dir) {
-  Reading r;
-  state::FileStateStore store(dir);
-  if (auto read = store.read_journal()) {
-    r.events = engine::events_from_journal(read->lines);
-    r.damage = read->damage;
-  }
-  r.journal_path = store.journal_path();
-  if (auto s = store.load_state(); s && *s) r.state = **s;
-  r.holder = state::lock_holder(dir);
-  return r;
-}
+using session::read_rollout;
+using session::Reading;
 
 std::string render_text(const Reading& r, bool color) {
   // What makes the picture below uncertain comes first: it is what an operator must read.
@@ -53,7 +34,7 @@ std::string render_text(const Reading& r, bool color) {
         "resume` refuses, `rollout abort` rolls back\n",
         r.damage->line, r.damage->describe(r.journal_path));
   if (r.state)
-    if (auto behind = state::journal_behind_state(*r.state, engine::replay(r.events).last_seq))
+    if (auto behind = state::journal_behind_state(*r.state, r.position.last_seq))
       out += *behind + ": `rollout resume` refuses, `rollout abort` rolls back\n";
   Snapshot snap;
   for (const auto& e : r.events) snap.on_event(e);
@@ -69,9 +50,8 @@ std::string render_text(const Reading& r, bool color) {
 nlohmann::json render_json(const Reading& r) {
   Snapshot snap;
   for (const auto& e : r.events) snap.on_event(e);
-  const auto pos = engine::replay(r.events);
   return {{"state", r.state ? *r.state : nlohmann::json(nullptr)},
-          {"position", pos.to_json()},
+          {"position", r.position.to_json()},
           {"lock", r.holder ? r.holder->to_json() : nlohmann::json(nullptr)},
           {"snapshot", snap.to_json()},
           {"journal_damage", r.damage ? nlohmann::json{{"line", r.damage->line},
@@ -82,8 +62,7 @@ nlohmann::json render_json(const Reading& r) {
 
 // The rollout stopped (ended, paused, interrupted) and no process is running it.
 bool settled(const Reading& r) {
-  const auto pos = engine::replay(r.events);
-  return !pos.outcome.empty() && !r.holder;
+  return !r.position.outcome.empty() && !r.holder;
 }
 
 }  // namespace
@@ -150,7 +129,7 @@ void add_status(CLI::App& app, const GlobalOptions& g, int& exit_code) {
         std::this_thread::sleep_for(std::chrono::milliseconds(250));
         r = read_rollout(dir);
       }
-      const auto pos = engine::replay(r.events);
+      const auto& pos = r.position;
       if (g.json())
         fmt::print("{}\n", render_json(r).dump());
       else if (!g.quiet)

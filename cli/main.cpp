@@ -1,5 +1,5 @@
 // rollout: progressive delivery from the operator's terminal. This file only parses the
-// command line and maps failures to exit codes; the work lives in lib/.
+// command line and maps failures to exit codes; the work lives in lib/ (a run: lib/session/).
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -86,9 +86,15 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "rollout: error: {}\n", e.what());
     return to_int(ExitCode::usage);
   } catch (const std::exception& e) {
-    // The library reports failures as values; reaching here is a bug or an OS failure.
-    fmt::print(stderr, "rollout: error: {}\n", e.what());
-    return to_int(ExitCode::rollback_failed);
+    // The library reports failures as values; reaching here is a bug or an OS failure: an
+    // internal error. It exits 6 (exit_code_for(ErrorKind::internal)), not 2: it may have
+    // stopped a run half-way, traffic shifted and its end not recorded, so "nothing was
+    // touched" cannot be promised and a person must look (rollout(1), EXIT STATUS).
+    fmt::print(stderr, "rollout: error: internal error: {}\n", e.what());
+    return to_int(rollout::exit_code_for(rollout::ErrorKind::internal));
+  } catch (...) {
+    fmt::print(stderr, "rollout: error: internal error (an unknown exception)\n");
+    return to_int(rollout::exit_code_for(rollout::ErrorKind::internal));
   }
   return exit_code;
 }

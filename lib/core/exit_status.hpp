@@ -1,5 +1,8 @@
-// The exit codes of every rollout command, documented in rollout(1) EXIT STATUS.
+// The exit codes of every rollout command, documented in rollout(1) EXIT STATUS, and the
+// one table from an Error's kind to the code it exits with.
 #pragma once
+
+#include "core/result.hpp"
 
 namespace rollout {
 
@@ -16,6 +19,23 @@ enum class ExitCode : int {
 
 inline int to_int(ExitCode code) {
   return static_cast<int>(code);
+}
+
+// An internal error exits 6, not 2: it can stop a run half-way (traffic shifted, the end
+// not recorded), so "nothing was touched" would not be true and a person must look.
+constexpr ExitCode exit_code_for(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::usage:
+    case ErrorKind::refused:
+    case ErrorKind::io:
+      return ExitCode::usage;
+    case ErrorKind::locked:
+      return ExitCode::locked;
+    case ErrorKind::uncertain:
+    case ErrorKind::internal:
+      return ExitCode::rollback_failed;
+  }
+  return ExitCode::rollback_failed;
 }
 
 }  // namespace rollout

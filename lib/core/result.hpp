@@ -1,5 +1,7 @@
 // Errors as values: Result<T> holds a T or an Error (C++20 has no std::expected).
 // The library never throws for expected failures; the CLI has one top-level catch.
+// An Error's kind says what went wrong for the caller; exit_code_for() in
+// core/exit_status.hpp is the one table from a kind to the exit code a user sees.
 #pragma once
 
 #include <string>
@@ -8,8 +10,18 @@
 
 namespace rollout {
 
+enum class ErrorKind {
+  usage,      // the command line, a runbook or a scenario is wrong; nothing was touched
+  refused,    // the rollout's state does not allow it (already ended, unfinished, no journal)
+  io,         // the state directory or a file in it cannot be read, written or trusted
+  locked,     // another process holds the rollout's lock, or did not take a request
+  uncertain,  // where the rollout stands cannot be trusted: a person must act
+  internal,   // a bug, or the OS failing in a way rollout does not expect
+};
+
 struct Error {
   std::string message;
+  ErrorKind kind = ErrorKind::usage;
 };
 
 template <typename T>
@@ -46,8 +58,8 @@ class [[nodiscard]] Result<void> {
   bool ok_ = true;
 };
 
-inline Error make_error(std::string message) {
-  return Error{std::move(message)};
+inline Error make_error(std::string message, ErrorKind kind = ErrorKind::usage) {
+  return Error{std::move(message), kind};
 }
 
 }  // namespace rollout

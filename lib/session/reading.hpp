@@ -1,0 +1,35 @@
+// What a rollout's state says, read without its lock (status, and advance/abort deciding
+// what to ask the runner): the journal decoded to events once, state.json, the damage the
+// journal has, and who holds the lock.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/events.hpp"
+#include "engine/position.hpp"
+#include "state/file_store.hpp"
+#include "state/lock.hpp"
+
+namespace rollout::session {
+
+struct Reading {
+  std::vector<Event> events;  // the journal's events, in order
+  engine::Position position;  // where they say the rollout stands
+  std::optional<nlohmann::json> state;
+  std::optional<state::JournalDamage> damage;
+  std::optional<state::LockHolder> holder;  // read_rollout only: who runs it now
+  std::string journal_path;
+};
+
+// The journal (decoded once) and state.json of an open store. An Error when the journal
+// exists but cannot be read; a missing or unreadable state.json is simply absent.
+Result<Reading> read_store(const state::FileStateStore& store);
+
+// read_store on the rollout in `dir` plus its lock holder; what cannot be read is empty.
+Reading read_rollout(const std::string& dir);
+
+}  // namespace rollout::session
