@@ -1,0 +1,50 @@
+// session::read_rollout: what status and advance/abort read without the lock.
+#include "session/reading.hpp"
+
+#include <doctest/doctest.h>
+
+#include "scratch.hpp"
+#include "state/lock.hpp"
+
+using namespace rollout;
+using rollout::test::Scratch;
+
+TEST_CASE("a paused rollout reads as paused in its stage, with no runner") {
+  Scratch s;
+  rollout::test::start_paused(s);
+  const auto r = session::read_rollout(s.dir());
+  CHECK_FALSE(r.events.empty());
+  CHECK(r.position.started);
+  CHECK(r.position.stage_name == "canary");
+  CHECK(r.position.outcome == "paused");
+  CHECK(r.position.exit_code == 5);
+  CHECK(r.state.has_value());
+  CHECK_FALSE(r.damage);
+  CHECK_FALSE(r.holder);
+
+  SUBCASE("its runner is named while one holds the lock") {
+    auto held = state::RolloutLock::acquire(s.dir(), state::LockHolder::self());
+    REQUIRE(held.lock);
+    const auto locked = session::read_rollout(s.dir());
+    REQUIRE(locked.holder);
+    CHECK(locked.holder->run == held.lock->holder().run);
+  }
+  SUBCASE("a damaged line is reported, the rest still read") {
+    std::string journal = s.journal();
+    journal.insert(journal.find('\n') + 1, "{not json\n");
+    rollout::test::spit(s.dir() + "/journal.jsonl", journal);
+    const auto damaged = session::read_rollout(s.dir());
+    REQUIRE(damaged.damage);
+    CHECK(damaged.damage->line == 2);
+    CHECK(damaged.events.size() == r.events.size());
+  }
+}
+
+TEST_CASE("a rollout that is not there reads as nothing") {
+  Scratch s;
+  const auto r = session::read_rollout(s.dir());
+  CHECK(r.events.empty());
+  CHECK_FALSE(r.position.started);
+  CHECK_FALSE(r.state);
+  CHECK_FALSE(r.holder);
+}
