@@ -8,26 +8,22 @@
 
 #include "cli.hpp"
 #include "core/exit_status.hpp"
-#include "engine/preflight.hpp"
-#include "providers/factory.hpp"
 #include "runbook/load.hpp"
 #include "runbook/plan.hpp"
+#include "session/world.hpp"
 
 namespace rollout::cli {
 
 namespace {
 
-// The preflight alone: builds the real providers and asks each whether it answers.
+// The preflight alone: the real world, each provider asked whether it answers.
 int run_check(const GlobalOptions& g, const runbook::Runbook& book, const Expander& ex) {
-  auto world = make_world(book, ex);
+  auto world = session::World::make(book, ex, false);
   if (!world) {
     fmt::print(stderr, "rollout: error: {}\n", world.error().message);
     return to_int(ExitCode::usage);
   }
-  std::map<std::string, MetricSource*> sources;
-  for (auto& [name, s] : world->sources) sources[name] = s.get();
-  const auto result =
-      engine::run_preflight({book, ex, *world->router, sources, *world->health, false, {}});
+  const auto result = world->preflight();
   if (g.json()) {
     fmt::print("{}\n", result.to_json().dump(2));
   } else {

@@ -84,7 +84,7 @@ Result<Opened> open_rollout(const std::string& dir, const Opening& how,
   o.dir = dir;
   o.name = fs::path(dir).filename().string();
   // The lock: whoever holds it executes steps.
-  auto attempt = state::RolloutLock::acquire(dir, state::LockHolder::self());
+  auto attempt = take_lock(dir);
   if (attempt.holder)
     return make_error(
         fmt::format("{} is locked by another process: {}", o.name, attempt.holder->describe()),

@@ -15,6 +15,7 @@
 #include "rehearsal/scenario.hpp"
 #include "report/report.hpp"
 #include "runbook/load.hpp"
+#include "session/backend.hpp"
 #include "session/open.hpp"
 #include "session/world.hpp"
 #include "state/file_control.hpp"
@@ -89,10 +90,8 @@ Result<Ended> drive(const Request& req, const Hooks& hooks, Opened& o, const run
   os::install_signal_handlers();
   // A second Ctrl-C also stops a command in flight (the rollback is left as it stands).
   os::on_repeated_interrupt(&providers::request_hard_stop);
-  state::FileControlChannel control(state::control_dir(o.dir), is_interactive,
-                                    o.lock->holder().run);  // drops other runs' requests
-  if (auto r = state::ensure_private_dir(state::control_dir(o.dir)); !r)
-    return make_error(r.error().message, ErrorKind::io);
+  auto control = open_control(o.dir, is_interactive, o.lock->holder().run);
+  if (!control) return control.error();
 
   engine::Options opts;
   opts.dry_run = o.dry_run;
@@ -108,13 +107,13 @@ Result<Ended> drive(const Request& req, const Hooks& hooks, Opened& o, const run
     opts.journal_damage =
         fmt::format("line {} of {} ({})", o.damage->line, o.store->journal_path(), o.damage->what);
 
-  engine::Engine eng(book, expander, world.ports(control, *o.store), opts);
+  engine::Engine eng(book, expander, world.ports(**control, *o.store), opts);
   if (auto* l = world.listener()) eng.subscribe(l);
   std::vector<std::unique_ptr<EventSink>> sinks;
   if (hooks.sinks) sinks = hooks.sinks(book);
   for (auto& s : sinks)
     if (s) eng.subscribe(s.get());
-  auto notifier = world.notifier(book, expander);
+  auto notifier = world.notifier();
   if (notifier) eng.subscribe(notifier.get());
 
   Ended ended;
