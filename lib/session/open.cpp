@@ -77,6 +77,15 @@ Result<void> check_position(Opened& o, const Opening& how,
 
 }  // namespace
 
+Result<std::string> existing_rollout(const std::string& state_dir, const std::string& name_arg) {
+  auto name = state::pick_rollout(state_dir, name_arg);
+  if (!name) return name.error();
+  std::string dir = state::rollout_dir(state_dir, *name);
+  if (!fs::exists(dir))
+    return make_error(fmt::format("no rollout named '{}' in {}", *name, state_dir));
+  return dir;
+}
+
 Result<Opened> open_rollout(const std::string& dir, const Opening& how,
                             const std::function<void(const std::string&)>& warning) {
   if (auto r = state::ensure_private_dir(dir); !r) return io_error(r.error());

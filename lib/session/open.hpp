@@ -37,6 +37,10 @@ struct Opened {
   Result<void> writable;  // whether the journal takes records (a start's preflight says)
 };
 
+// The directory of the rollout named `name` in `state_dir` (or of the only one there when
+// `name` is empty); an Error when there is none.
+Result<std::string> existing_rollout(const std::string& state_dir, const std::string& name);
+
 // Opens the rollout in `dir` (which need not exist yet). `warning` hears of a torn last
 // journal line set aside.
 Result<Opened> open_rollout(const std::string& dir, const Opening& how,

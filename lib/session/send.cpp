@@ -110,18 +110,17 @@ Result<Ended> send(const std::string& state_dir, const std::string& name_arg,
                    ControlRequest request, const Hooks& hooks) {
   const bool is_abort = request.kind == ControlRequest::Kind::abort;
   const char* verb = is_abort ? "abort" : "advance";
-  auto name = state::pick_rollout(state_dir, name_arg);
-  if (!name) return name.error();
-  const std::string dir = state::rollout_dir(state_dir, *name);
-  if (!fs::exists(dir))
-    return make_error(fmt::format("no rollout named '{}' in {}", *name, state_dir));
+  auto existing = existing_rollout(state_dir, name_arg);
+  if (!existing) return existing.error();
+  const std::string dir = *existing;
+  const std::string name = fs::path(dir).filename().string();
   if (auto r = state::check_rollout_files(dir); !r)
     return make_error(r.error().message, ErrorKind::io);
   auto holder = state::lock_holder(dir);
   if (!holder) {
     Request d;
     d.mode = Request::Mode::resume;
-    d.name = *name;
+    d.name = name;
     d.first = std::move(request);
     d.verb = verb;
     return run(state_dir, d, hooks);
@@ -129,7 +128,7 @@ Result<Ended> send(const std::string& state_dir, const std::string& name_arg,
   if (holder->run.empty())
     return make_error(fmt::format("{} is locked by {}, but its lock record names no run: the "
                                   "request cannot be addressed to it",
-                                  *name, holder->describe()),
+                                  name, holder->describe()),
                       ErrorKind::locked);
   const auto bound =
       std::chrono::duration_cast<std::chrono::milliseconds>(rollback_budget(dir) + kOutcomeMargin);
@@ -138,23 +137,23 @@ Result<Ended> send(const std::string& state_dir, const std::string& name_arg,
     if (pos.phase == engine::Phase::rollback && !pos.final()) {
       progress(
           hooks,
-          fmt::format("{} is already rolling back ({}); waiting for its outcome (up to {}s)", *name,
+          fmt::format("{} is already rolling back ({}); waiting for its outcome (up to {}s)", name,
                       pos.rollback_reason.empty() ? pos.rollback_trigger : pos.rollback_reason,
                       bound.count() / 1000),
           true);
-      return wait_for_outcome(dir, *name, holder->run, bound, hooks);
+      return wait_for_outcome(dir, name, holder->run, bound, hooks);
     }
   }
   auto path = state::write_request(state::control_dir(dir), request, holder->run);
   if (!path) return make_error(path.error().message, ErrorKind::io);
   // Only the pid the kernel says holds the lock is woken, never one a file names.
   if (holder->pid > 0) ::kill(holder->pid, SIGUSR1);
-  if (auto r = taken(*path, *holder, *name, verb, is_abort); !r) return r.error();
+  if (auto r = taken(*path, *holder, name, verb, is_abort); !r) return r.error();
   if (!is_abort) {
     progress(hooks, fmt::format("advance request taken by the runner ({})", holder->describe()),
              false);
     Ended ended;
-    ended.name = *name;
+    ended.name = name;
     return ended;
   }
   progress(hooks,
@@ -162,7 +161,7 @@ Result<Ended> send(const std::string& state_dir, const std::string& name_arg,
                        "{}s)",
                        holder->describe(), bound.count() / 1000),
            false);
-  return wait_for_outcome(dir, *name, holder->run, bound, hooks);
+  return wait_for_outcome(dir, name, holder->run, bound, hooks);
 }
 
 }  // namespace rollout::session

@@ -3,7 +3,6 @@
 #include "session/session.hpp"
 
 #include <algorithm>
-#include <filesystem>
 
 #include <fmt/format.h>
 
@@ -22,8 +21,6 @@
 #include "state/layout.hpp"
 
 namespace rollout::session {
-
-namespace fs = std::filesystem;
 
 namespace {
 
@@ -58,16 +55,6 @@ Result<void> check_from(const Request& req, const runbook::Runbook& book) {
   if (std::find(names.begin(), names.end(), req.from) != names.end()) return {};
   return make_error(fmt::format("--from {}: no such stage in {}{}", req.from, req.runbook,
                                 did_you_mean(req.from, names)));
-}
-
-// The directory of the rollout a resume names (or the only one).
-Result<std::string> existing_dir(const std::string& state_dir, const std::string& name_arg) {
-  auto name = state::pick_rollout(state_dir, name_arg);
-  if (!name) return name.error();
-  std::string dir = state::rollout_dir(state_dir, *name);
-  if (!fs::exists(dir))
-    return make_error(fmt::format("no rollout named '{}' in {}", *name, state_dir));
-  return dir;
 }
 
 // After the run: the reports, rebuilt from the journal so they say what a crash would
@@ -153,7 +140,7 @@ Result<Ended> run(const std::string& state_dir, const Request& req, const Hooks&
     book = std::move(*loaded);
     dir = state::rollout_dir(state_dir, book->rollout.name, req.dry_run);
   } else {
-    auto existing = existing_dir(state_dir, req.name);
+    auto existing = existing_rollout(state_dir, req.name);
     if (!existing) return existing.error();
     dir = *existing;
   }
