@@ -62,4 +62,10 @@ inline Error make_error(std::string message, ErrorKind kind = ErrorKind::usage) 
   return Error{std::move(message), kind};
 }
 
+// The same error, of the kind the caller says it is (a lower layer's error, classed).
+inline Error with_kind(Error error, ErrorKind kind) {
+  error.kind = kind;
+  return error;
+}
+
 }  // namespace rollout

@@ -19,7 +19,7 @@ Result<std::unique_ptr<state::FileControlChannel>> open_control(const std::strin
   auto channel = std::make_unique<state::FileControlChannel>(state::control_dir(dir), watch_stdin,
                                                              run);  // drops other runs' requests
   if (auto r = state::ensure_private_dir(state::control_dir(dir)); !r)
-    return make_error(r.error().message, ErrorKind::io);
+    return with_kind(r.error(), ErrorKind::io);
   return channel;
 }
 

@@ -23,13 +23,8 @@ Result<void> copy_private(const std::string& from, const std::string& to) {
   std::ifstream in(from, std::ios::binary);
   if (!in) return make_error("cannot read " + from, ErrorKind::io);
   std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (auto r = write_file_atomic(to, content); !r)
-    return make_error(r.error().message, ErrorKind::io);
+  if (auto r = write_file_atomic(to, content); !r) return with_kind(r.error(), ErrorKind::io);
   return {};
-}
-
-Error io_error(const Error& e) {
-  return Error{e.message, ErrorKind::io};
 }
 
 // Whether this run may go on from what the journal says; a start moves an old one aside.
@@ -46,7 +41,7 @@ Result<void> check_position(Opened& o, const Opening& how,
           ErrorKind::refused);
     if (!o.journal.empty()) {
       if (auto r = o.store->archive(utc_stamp(std::chrono::system_clock::now())); !r)
-        return io_error(r.error());
+        return with_kind(r.error(), ErrorKind::io);
       o.journal.clear();
     }
     return {};
@@ -88,7 +83,7 @@ Result<std::string> existing_rollout(const std::string& state_dir, const std::st
 
 Result<Opened> open_rollout(const std::string& dir, const Opening& how,
                             const std::function<void(const std::string&)>& warning) {
-  if (auto r = state::ensure_private_dir(dir); !r) return io_error(r.error());
+  if (auto r = state::ensure_private_dir(dir); !r) return with_kind(r.error(), ErrorKind::io);
   Opened o;
   o.dir = dir;
   o.name = fs::path(dir).filename().string();

@@ -7,7 +7,7 @@ namespace rollout::session {
 
 Result<Reading> read_store(const state::FileStateStore& store) {
   auto read = store.read_journal();
-  if (!read) return Error{read.error().message, ErrorKind::io};
+  if (!read) return with_kind(read.error(), ErrorKind::io);
   Reading r;
   r.events = engine::events_from_journal(read->lines);
   r.position = engine::replay(r.events);

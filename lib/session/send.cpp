@@ -114,8 +114,7 @@ Result<Ended> send(const std::string& state_dir, const std::string& name_arg,
   if (!existing) return existing.error();
   const std::string dir = *existing;
   const std::string name = fs::path(dir).filename().string();
-  if (auto r = state::check_rollout_files(dir); !r)
-    return make_error(r.error().message, ErrorKind::io);
+  if (auto r = state::check_rollout_files(dir); !r) return with_kind(r.error(), ErrorKind::io);
   auto holder = state::lock_holder(dir);
   if (!holder) {
     Request d;
@@ -145,7 +144,7 @@ Result<Ended> send(const std::string& state_dir, const std::string& name_arg,
     }
   }
   auto path = state::write_request(state::control_dir(dir), request, holder->run);
-  if (!path) return make_error(path.error().message, ErrorKind::io);
+  if (!path) return with_kind(path.error(), ErrorKind::io);
   // Only the pid the kernel says holds the lock is woken, never one a file names.
   if (holder->pid > 0) ::kill(holder->pid, SIGUSR1);
   if (auto r = taken(*path, *holder, name, verb, is_abort); !r) return r.error();

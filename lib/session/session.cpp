@@ -8,7 +8,6 @@
 
 #include "core/suggest.hpp"
 #include "engine/engine.hpp"
-#include "engine/position.hpp"
 #include "os/signals.hpp"
 #include "providers/process.hpp"
 #include "rehearsal/scenario.hpp"
@@ -16,6 +15,7 @@
 #include "runbook/load.hpp"
 #include "session/backend.hpp"
 #include "session/open.hpp"
+#include "session/reading.hpp"
 #include "session/world.hpp"
 #include "state/file_control.hpp"
 #include "state/layout.hpp"
@@ -60,14 +60,12 @@ Result<void> check_from(const Request& req, const runbook::Runbook& book) {
 // After the run: the reports, rebuilt from the journal so they say what a crash would
 // leave too, and what a failed rollback left undone.
 void write_reports(const state::FileStateStore& store, const std::string& dir, Ended& ended) {
-  auto lines = store.journal();
-  if (!lines) return;
-  const auto events = engine::events_from_journal(*lines);
-  if (auto r = report::write_reports(dir, events); !r)
+  auto read = read_store(store);
+  if (!read) return;
+  if (auto r = report::write_reports(dir, read->events); !r)
     ended.report_error = "report not written: " + r.error().message;
-  if (ended.code != ExitCode::rollback_failed) return;
-  const auto pos = engine::replay(events);
-  if (pos.outcome == "rollback_failed") ended.undone = pos.undone;
+  if (ended.code == ExitCode::rollback_failed && read->position.outcome == "rollback_failed")
+    ended.undone = read->position.undone;
 }
 
 // The engine on `world`, from the opened state, to its end.
@@ -126,8 +124,7 @@ Result<Ended> drive(const Request& req, const Hooks& hooks, Opened& o, const run
 Result<Ended> run(const std::string& state_dir, const Request& req, const Hooks& hooks) {
   const bool start = req.mode == Request::Mode::start;
   if (!req.scenario.empty() && !req.dry_run) return make_error("--scenario needs --dry-run");
-  if (auto r = state::ensure_private_dir(state_dir); !r)
-    return make_error(r.error().message, ErrorKind::io);
+  if (auto r = state::ensure_private_dir(state_dir); !r) return with_kind(r.error(), ErrorKind::io);
 
   // Which rollout, and its directory. A start loads its runbook once, here; a resume loads
   // the copy taken at its start, once its state is open.

@@ -28,7 +28,7 @@ Result<World> World::make(const runbook::Runbook& book, const Expander& expander
     return w;
   }
   auto real = make_world(book, expander);
-  if (!real) return make_error(real.error().message, ErrorKind::usage);
+  if (!real) return real.error();
   w.real_ = std::move(*real);
   w.clock_ = std::make_unique<os::RealClock>();
   // The providers live on the heap: these stay valid when the World is moved.

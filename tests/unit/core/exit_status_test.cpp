@@ -16,8 +16,3 @@ TEST_CASE("each error kind exits with its documented code") {
   CHECK(to_int(exit_code_for(ErrorKind::uncertain)) == 6);
   CHECK(to_int(exit_code_for(ErrorKind::internal)) == 6);
 }
-
-TEST_CASE("an error without a kind is a usage error") {
-  CHECK(make_error("bad").kind == ErrorKind::usage);
-  CHECK(Error{"bad"}.kind == ErrorKind::usage);
-}
