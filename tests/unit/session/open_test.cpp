@@ -10,9 +10,7 @@
 
 namespace fs = std::filesystem;
 using namespace rollout;
-using rollout::test::Scratch;
-using rollout::test::slurp;
-using rollout::test::spit;
+using namespace rollout::test;
 
 namespace {
 
@@ -33,7 +31,7 @@ std::size_t lines_of(const std::string& text) {
 
 TEST_CASE("a resume opens with the journal's events and where they leave the rollout") {
   Scratch s;
-  rollout::test::start_paused(s);
+  start_paused(s);
   const std::string journal = s.journal();
   std::string warned;
   auto o = session::open_rollout(s.dir(), resuming(), [&](const std::string& w) { warned = w; });
@@ -55,7 +53,7 @@ TEST_CASE("a resume opens with the journal's events and where they leave the rol
 
 TEST_CASE("a torn last journal line is set aside, and the opener told") {
   Scratch s;
-  rollout::test::start_paused(s);
+  start_paused(s);
   spit(s.dir() + "/journal.jsonl", s.journal() + "{\"seq\":99,\"ty");
   std::string warned;
   auto o = session::open_rollout(s.dir(), resuming(), [&](const std::string& w) { warned = w; });
@@ -67,12 +65,10 @@ TEST_CASE("a torn last journal line is set aside, and the opener told") {
 
 TEST_CASE("a start over a rollout that ended moves its journal aside and begins empty") {
   Scratch s;
-  rollout::test::start_paused(s);
+  start_paused(s);
   {
-    session::Request abort = Scratch::resume();
-    abort.first = ControlRequest{ControlRequest::Kind::abort, "tester", ""};
-    abort.verb = "abort";
-    rollout::test::Heard heard;
+    const session::Request abort = Scratch::resume_to(ControlRequest::Kind::abort);
+    Heard heard;
     auto aborted = session::run(s.state_dir, abort, heard.hooks());
     REQUIRE(aborted.ok());
     REQUIRE(aborted->code == ExitCode::aborted);
@@ -93,7 +89,7 @@ TEST_CASE("a start over a rollout that ended moves its journal aside and begins 
 
 TEST_CASE("a rehearsal's resume learns from the journal that it is one") {
   Scratch s;
-  rollout::test::Heard heard;
+  Heard heard;
   REQUIRE(session::run(s.state_dir, s.start(true), heard.hooks()).ok());
   std::string journal = s.journal(true);
   journal.erase(journal.rfind("{\"", journal.size() - 2));  // its end cut off: unfinished

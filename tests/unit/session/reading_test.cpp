@@ -7,11 +7,11 @@
 #include "state/lock.hpp"
 
 using namespace rollout;
-using rollout::test::Scratch;
+using namespace rollout::test;
 
 TEST_CASE("a paused rollout reads as paused in its stage, with no runner") {
   Scratch s;
-  rollout::test::start_paused(s);
+  start_paused(s);
   const auto r = session::read_rollout(s.dir());
   CHECK_FALSE(r.events.empty());
   CHECK(r.position.started);
@@ -32,7 +32,7 @@ TEST_CASE("a paused rollout reads as paused in its stage, with no runner") {
   SUBCASE("a damaged line is reported, the rest still read") {
     std::string journal = s.journal();
     journal.insert(journal.find('\n') + 1, "{not json\n");
-    rollout::test::spit(s.dir() + "/journal.jsonl", journal);
+    spit(s.dir() + "/journal.jsonl", journal);
     const auto damaged = session::read_rollout(s.dir());
     REQUIRE(damaged.damage);
     CHECK(damaged.damage->line == 2);

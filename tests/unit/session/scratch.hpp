@@ -87,6 +87,13 @@ struct Scratch {
     r.mode = session::Request::Mode::resume;
     return r;
   }
+  // An advance or abort that found no runner: a resume that acts on it first.
+  static session::Request resume_to(ControlRequest::Kind kind) {
+    session::Request r = resume();
+    r.first = ControlRequest{kind, "tester", ""};
+    r.verb = kind == ControlRequest::Kind::abort ? "abort" : "advance";
+    return r;
+  }
 
   std::string root, state_dir, runbook, weights;
 };

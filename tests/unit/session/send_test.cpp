@@ -16,10 +16,7 @@
 #include "state/lock.hpp"
 
 using namespace rollout;
-using rollout::test::Heard;
-using rollout::test::Scratch;
-using rollout::test::slurp;
-using rollout::test::start_paused;
+using namespace rollout::test;
 
 namespace {
 

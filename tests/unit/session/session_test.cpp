@@ -13,10 +13,7 @@
 
 namespace fs = std::filesystem;
 using namespace rollout;
-using rollout::test::Heard;
-using rollout::test::Scratch;
-using rollout::test::slurp;
-using rollout::test::start_paused;
+using namespace rollout::test;
 
 namespace {
 
@@ -34,7 +31,7 @@ TEST_CASE("a start runs the runbook to its end and writes the reports") {
   // Without the manual gate: edit the canary to advance by itself.
   std::string rb = slurp(s.runbook);
   rb.replace(rb.find("advance = \"manual\""), 18, "advance = \"auto\"");
-  rollout::test::spit(s.runbook, rb);
+  spit(s.runbook, rb);
   Heard heard;
   auto ended = session::run(s.state_dir, s.start(), heard.hooks());
   REQUIRE(ended.ok());
@@ -70,9 +67,7 @@ TEST_CASE("a resume runs the runbook as started, not the file edited since") {
   start_paused(s);
   s.write_runbook("everyone");  // the last stage renamed in the operator's file
   Heard heard;
-  session::Request r = Scratch::resume();
-  r.first = ControlRequest{ControlRequest::Kind::advance, "tester", ""};
-  r.verb = "advance";
+  const session::Request r = Scratch::resume_to(ControlRequest::Kind::advance);
   auto ended = session::run(s.state_dir, r, heard.hooks());
   REQUIRE_MESSAGE(ended.ok(), (ended ? "" : ended.error().message));
   CHECK(ended->code == ExitCode::ok);
@@ -93,7 +88,7 @@ TEST_CASE("a resume runs the runbook as started, not the file edited since") {
 TEST_CASE("a resume of an unreadable runbook as started is a usage error with its diagnostics") {
   Scratch s;
   start_paused(s);
-  rollout::test::spit(s.dir() + "/runbook.toml", "[rollout\n");
+  spit(s.dir() + "/runbook.toml", "[rollout\n");
   Heard heard;
   auto ended = session::run(s.state_dir, Scratch::resume(), heard.hooks());
   REQUIRE_FALSE(ended.ok());
@@ -120,7 +115,7 @@ TEST_CASE("on a damaged journal a resume refuses (a person must act) and an abor
   std::string journal = s.journal();
   const auto second = journal.find('\n') + 1;
   journal.insert(second, "{not json\n");
-  rollout::test::spit(s.dir() + "/journal.jsonl", journal);
+  spit(s.dir() + "/journal.jsonl", journal);
 
   Heard heard;
   auto resumed = session::run(s.state_dir, Scratch::resume(), heard.hooks());
@@ -129,9 +124,7 @@ TEST_CASE("on a damaged journal a resume refuses (a person must act) and an abor
   CHECK(exit_code_for(resumed.error().kind) == ExitCode::rollback_failed);
   CHECK(slurp(s.weights) == "90 10\n");
 
-  session::Request abort = Scratch::resume();
-  abort.first = ControlRequest{ControlRequest::Kind::abort, "tester", "damaged"};
-  abort.verb = "abort";
+  const session::Request abort = Scratch::resume_to(ControlRequest::Kind::abort);
   auto aborted = session::run(s.state_dir, abort, heard.hooks());
   REQUIRE_MESSAGE(aborted.ok(), (aborted ? "" : aborted.error().message));
   CHECK(aborted->code == ExitCode::aborted);
