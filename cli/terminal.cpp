@@ -20,13 +20,14 @@ void print_error(const std::string& message) {
   say(stderr, fmt::format("rollout: error: {}\n", message));  // never throws: stderr may be gone
 }
 
+namespace {
+
+// Non-interactive when stdin is not a TTY or CI is set: nothing ever prompts.
 bool interactive() {
   const char* ci = std::getenv("CI");
   if (ci && *ci && std::string(ci) != "false" && std::string(ci) != "0") return false;
   return ::isatty(0) == 1;
 }
-
-namespace {
 
 bool ask_yes(const std::string& question) {
   fmt::print(stderr, "{} [y/N] ", question);

@@ -11,9 +11,6 @@
 
 namespace rollout::cli {
 
-// Non-interactive when stdin is not a TTY or CI is set: nothing ever prompts.
-bool interactive();
-
 void print_error(const std::string& message);
 
 // The terminal as the session sees it: console and annotations as subscribers, the
