@@ -88,12 +88,12 @@ std::vector<Engine::Measured> Engine::measure(const std::vector<runbook::Gate>& 
 }
 
 Engine::Flow Engine::hold(const runbook::Stage& stage, std::int64_t remaining_ms) {
-  emit(EventType::hold_started, stage.name,
+  emit(stage.name,
        fmt::format("holding {}% for {}{}", stage.weight, format_duration(Duration(remaining_ms)),
                    remaining_ms != stage.hold.count()
                        ? fmt::format(" (of {})", format_duration(stage.hold))
                        : ""),
-       {{"hold_ms", stage.hold.count()}, {"remaining_ms", remaining_ms}});
+       events::HoldStarted{stage.hold.count(), remaining_ms});
   save_state("running");
   Clock& clock = ports_.clock;
   const Duration t0 = clock.now();
@@ -125,20 +125,18 @@ Engine::Flow Engine::hold(const runbook::Stage& stage, std::int64_t remaining_ms
       if (stage.advance == runbook::AdvanceMode::automatic) return std::nullopt;
       if (!asked) {
         asked = true;
-        nlohmann::json timeout = stage.approval_timeout
-                                     ? nlohmann::json(stage.approval_timeout->count())
-                                     : nlohmann::json(nullptr);
-        emit(EventType::awaiting_approval, stage.name,
+        emit(stage.name,
              fmt::format("stage {} is healthy; waiting for `rollout advance {}`{}", stage.name,
                          book_.rollout.name,
                          stage.approval_timeout
                              ? " (times out in " + format_duration(*stage.approval_timeout) + ")"
                              : ""),
-             {{"timeout_ms", timeout}});
+             events::AwaitingApproval{stage.approval_timeout
+                                          ? std::optional(stage.approval_timeout->count())
+                                          : std::nullopt});
         save_state("running");
         if (opts_.auto_approve) {
-          emit(EventType::advanced, stage.name, "approved (rehearsal)",
-               {{"by", "dry-run"}, {"skipped_ms", 0}});
+          emit(stage.name, "approved (rehearsal)", events::Advanced{"dry-run", 0});
           return std::nullopt;
         }
         if (!opts_.interactive) return Stop{pause_exit("awaiting approval", stage.name)};
@@ -146,7 +144,8 @@ Engine::Flow Engine::hold(const runbook::Stage& stage, std::int64_t remaining_ms
       } else if (approval_deadline && now >= *approval_deadline) {
         const std::string why =
             fmt::format("no approval within {}", format_duration(*stage.approval_timeout));
-        if (stage.on_timeout == runbook::OnTimeout::rollback) return Stop{rollback("timeout", why)};
+        if (stage.on_timeout == runbook::OnTimeout::rollback)
+          return Stop{rollback(events::RollbackTrigger::timeout, why)};
         return Stop{pause_exit(why, stage.name)};
       }
     } else if (time_up && !notify_only) {
@@ -162,11 +161,11 @@ Engine::Flow Engine::hold(const runbook::Stage& stage, std::int64_t remaining_ms
     if (auto req = wait_until(deadline, true)) {
       if (req->kind == ControlRequest::Kind::advance) {
         const auto skipped = std::max<std::int64_t>(0, (end - clock.now()).count());
-        emit(EventType::advanced, stage.name,
+        emit(stage.name,
              fmt::format(
                  "advanced by {}{}", req->by,
                  skipped ? ", skipping " + format_duration(Duration(skipped)) + " of hold" : ""),
-             {{"by", req->by}, {"skipped_ms", skipped}});
+             events::Advanced{req->by, skipped});
         return std::nullopt;
       }
       if (auto flow = on_request(*req, stage.name, true)) return flow;
@@ -184,21 +183,19 @@ Engine::Flow Engine::hold(const runbook::Stage& stage, std::int64_t remaining_ms
       const auto check = book_.checks.find(gate.check);
       const runbook::Unit unit =
           check != book_.checks.end() ? check->second.unit : runbook::Unit::count;
-      const bool has_value =
-          m.reading.kind == Reading::Kind::value && std::isfinite(m.reading.value);
-      nlohmann::json data = {
-          {"gate", gate.text},
-          {"check", gate.check},
-          {"query", m.query},
-          {"value", has_value ? nlohmann::json(m.reading.value) : nlohmann::json(nullptr)},
-          {"threshold", gate.threshold},
-          {"op", runbook::to_string(gate.op)},
-          {"unit", runbook::to_string(unit)},
-          {"outcome", std::string(to_string(m.outcome))},
-          {"fails", trackers[k].fails()},
-          {"inconclusives", trackers[k].inconclusives()},
-          {"errors", trackers[k].errors()}};
-      if (!m.reading.detail.empty()) data["detail"] = m.reading.detail;
+      events::GateMeasured data{
+          gate.text,
+          gate.check,
+          m.query,
+          m.reading.kind == Reading::Kind::value ? std::optional(m.reading.value) : std::nullopt,
+          gate.threshold,
+          runbook::to_string(gate.op),
+          runbook::to_string(unit),
+          m.outcome,
+          m.reading.detail,
+          trackers[k].fails(),
+          trackers[k].inconclusives(),
+          trackers[k].errors()};
       // A value that is an error (impossible for its unit) says why on the same line.
       const std::string shown =
           m.reading.kind == Reading::Kind::value
@@ -208,7 +205,7 @@ Engine::Flow Engine::hold(const runbook::Stage& stage, std::int64_t remaining_ms
                          : "")
           : m.reading.kind == Reading::Kind::empty ? std::string("no data")
                                                    : "error: " + m.reading.detail;
-      emit(EventType::gate_measured, stage.name,
+      emit(stage.name,
            fmt::format("{}: {} {} {} -> {}", gate.check, shown, runbook::to_string(gate.op),
                        format_measurement(gate.threshold, runbook::dimension_of(unit)),
                        to_string(m.outcome)),
@@ -218,17 +215,15 @@ Engine::Flow Engine::hold(const runbook::Stage& stage, std::int64_t remaining_ms
       auto b = trackers[k].breached(stage);
       if (!b) continue;
       const runbook::Gate& gate = stage.gates[k];
-      const std::string why =
-          fmt::format("gate '{}' breached: {} {} in a row (limit {})", gate.text, b->limit,
-                      b->counter == "failure"        ? "failures"
-                      : b->counter == "inconclusive" ? "inconclusive measurements"
-                                                     : "errors",
-                      b->limit);
-      emit(EventType::breach, stage.name, why,
-           {{"gate", gate.text},
-            {"counter", b->counter},
-            {"limit", b->limit},
-            {"action", breach_action(stage.on_breach)}});
+      const std::string why = fmt::format(
+          "gate '{}' breached: {} {} in a row (limit {})", gate.text, b->limit,
+          b->counter == events::BreachCounter::failure        ? "failures"
+          : b->counter == events::BreachCounter::inconclusive ? "inconclusive measurements"
+                                                              : "errors",
+          b->limit);
+      emit(stage.name, why,
+           events::Breach{gate.text, b->counter, b->limit, std::nullopt,
+                          breach_action(stage.on_breach)});
       if (stage.on_breach == runbook::OnBreach::notify) {
         trackers[k].notified();  // once per episode: the next breach needs a pass first
         continue;
@@ -240,7 +235,8 @@ Engine::Flow Engine::hold(const runbook::Stage& stage, std::int64_t remaining_ms
 }
 
 Engine::Flow Engine::act_on_breach(const runbook::Stage& stage, const std::string& why) {
-  if (stage.on_breach == runbook::OnBreach::rollback) return Stop{rollback("breach", why)};
+  if (stage.on_breach == runbook::OnBreach::rollback)
+    return Stop{rollback(events::RollbackTrigger::breach, why)};
   if (!opts_.interactive || opts_.auto_approve) return Stop{pause_exit(why, stage.name)};
   return wait_for_operator(stage, why);
 }
@@ -258,12 +254,10 @@ Engine::Flow Engine::extension_over(const runbook::Stage& stage,
       fmt::format("gate '{}' not passing {} after {} (max_extend; latest: {})", gate.text,
                   format_duration(max_extend), asked ? "it stopped passing" : "the hold ended",
                   latest ? to_string(*latest) : "not measured");
-  emit(EventType::breach, stage.name, why,
-       {{"gate", gate.text},
-        {"counter", "max_extend"},
-        {"limit", (max_extend.count() + 999) / 1000},  // whole seconds, shown like a count
-        {"max_extend_ms", max_extend.count()},
-        {"action", breach_action(stage.on_breach)}});
+  emit(stage.name, why,
+       events::Breach{gate.text, events::BreachCounter::max_extend,
+                      (max_extend.count() + 999) / 1000,  // whole seconds, shown like a count
+                      max_extend.count(), breach_action(stage.on_breach)});
   return act_on_breach(stage, why);
 }
 
@@ -278,22 +272,21 @@ void Engine::report_not_passing(const runbook::Stage& stage,
         "gate '{}' not passing at the end of the hold (latest: {}); on_breach = notify: the "
         "stage promotes",
         stage.gates[k].text, latest ? to_string(*latest) : "not measured");
-    emit(EventType::warning, stage.name, message, {{"message", message}});
+    emit(stage.name, message, events::Warning{message});
   }
 }
 
 Engine::Flow Engine::wait_for_operator(const runbook::Stage& stage, const std::string& reason) {
-  emit(EventType::paused, stage.name,
+  emit(stage.name,
        fmt::format("paused: {}; `rollout advance {}` continues, `rollout abort {}` rolls back",
                    reason, book_.rollout.name, book_.rollout.name),
-       {{"reason", reason}});
+       events::Paused{reason});
   save_state("paused");
   for (;;) {
     auto req = wait_until(ports_.clock.now() + Duration(3'600'000), true);
     if (!req) continue;
     if (req->kind == ControlRequest::Kind::advance) {
-      emit(EventType::advanced, stage.name, fmt::format("advanced by {}", req->by),
-           {{"by", req->by}, {"skipped_ms", 0}});
+      emit(stage.name, fmt::format("advanced by {}", req->by), events::Advanced{req->by, 0});
       return std::nullopt;
     }
     if (auto flow = on_request(*req, stage.name, true)) return flow;

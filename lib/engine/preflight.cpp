@@ -1,6 +1,8 @@
 // The preflight checks, each independent, all reported (not just the first failure).
 #include "engine/preflight.hpp"
 
+#include "events/event.hpp"
+
 #include <future>
 
 #include <fmt/format.h>
@@ -18,11 +20,14 @@ std::string PreflightResult::summary() const {
   return "preflight failed: " + failed;
 }
 
+events::Preflight PreflightResult::payload() const {
+  events::Preflight p{ok, {}};
+  for (const auto& c : checks) p.checks.push_back({c.what, c.ok, c.detail});
+  return p;
+}
+
 nlohmann::json PreflightResult::to_json() const {
-  nlohmann::json list = nlohmann::json::array();
-  for (const auto& c : checks)
-    list.push_back({{"what", c.what}, {"ok", c.ok}, {"detail", c.detail}});
-  return {{"ok", ok}, {"checks", list}};
+  return events::payload_to_json(payload());
 }
 
 PreflightResult run_preflight(const PreflightInput& in) {

@@ -1,12 +1,12 @@
 // Builds the report model (a JSON document, see rollout(1) REPORT) from a journal's events:
 // one pass, stage by stage, keeping every gate's counts, extremes and values.
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 #include <fmt/format.h>
 
 #include "core/duration.hpp"
-#include "core/json_get.hpp"
 #include "core/utc_time.hpp"
 #include "report/format.hpp"
 #include "report/report.hpp"
@@ -17,9 +17,16 @@ namespace {
 
 using nlohmann::json;
 
-json field(const json& data, const char* key) {
-  auto it = data.find(key);
-  return it != data.end() ? *it : json();
+// Optional text and numbers of a payload as the report writes them: null when absent.
+json text_or_null(const std::string& s) {
+  return s.empty() ? json() : json(s);
+}
+template <typename T>
+json opt(const std::optional<T>& v) {
+  return v ? json(*v) : json();
+}
+json value_json(const std::optional<double>& v) {
+  return v && std::isfinite(*v) ? json(*v) : json();
 }
 
 std::string when(const Event& e) {
@@ -84,226 +91,206 @@ struct Builder {
   }
 
   void on(const Event& e) {
-    const json& d = e.data;
     last_t_ms = std::max(last_t_ms, e.t_ms);
     if (!e.stage.empty()) current = e.stage;
-    switch (e.type) {
-      case EventType::rollout_started: {
-        if (!started) {
-          started = true;
-          r["name"] = json_string(d, "name");
-          r["runbook"] = json_string(d, "runbook");
-          r["dry_run"] = d.value("dry_run", false);
-          r["started_at"] = when(e);
-          r["started_by"] = field(d, "by");
-          if (auto it = d.find("stages"); it != d.end() && it->is_array())
-            for (const auto& s : *it) {
-              json& st = stage(json_string(s, "name"));
-              st["weight"] = field(s, "weight");
-              st["planned_hold_ms"] = field(s, "hold_ms");
-            }
-        }
-        if (d.value("resumed", false))
-          action(e, "resume", {{"by", field(d, "by")}, {"from_stage", field(d, "from_stage")}});
-        else if (auto from = json_string(d, "from_stage"); !from.empty())
-          action(e, "start", {{"by", field(d, "by")}, {"from_stage", from}});
-        break;
-      }
-      case EventType::preflight:
-        r["preflight"] = {{"ok", d.value("ok", true)}, {"checks", field(d, "checks")}};
-        break;
-      case EventType::stage_started: {
-        json& st = stage(e.stage);
-        if (d.contains("weight")) st["weight"] = d["weight"];
-        if (d.contains("hold_ms")) st["planned_hold_ms"] = d["hold_ms"];
-        if (d.contains("interval_ms")) st["interval_ms"] = d["interval_ms"];
-        st["started_at"] = when(e);
-        st["started_t_ms"] = e.t_ms;
-        st["outcome"] = "running";
-        break;
-      }
-      case EventType::step_started:
-        break;
-      case EventType::step_finished: {
-        if (json_string(d, "phase") == "rollback" || e.stage.empty()) break;
-        json step = {{"phase", field(d, "phase")},  {"index", field(d, "index")},
-                     {"kind", field(d, "kind")},    {"description", field(d, "description")},
-                     {"ok", d.value("ok", true)},   {"duration_ms", field(d, "duration_ms")},
-                     {"detail", field(d, "detail")}};
-        stage(e.stage)["steps"].push_back(std::move(step));
-        break;
-      }
-      case EventType::weight_set:
-        if (!d.value("ok", true))
-          warnings.push_back(fmt::format("{}: setting traffic to {}/{} failed: {}", when(e),
-                                         d.value("stable", 0), d.value("canary", 0),
-                                         json_string(d, "detail")));
-        break;
-      case EventType::hold_started:
-        if (!e.stage.empty()) stage(e.stage)["hold_started_t_ms"] = e.t_ms;
-        break;
-      case EventType::gate_measured: {
-        if (e.stage.empty()) break;
-        json& st = stage(e.stage);
-        std::string text = json_string(d, "gate");
-        if (text.empty()) text = json_string(d, "check");
-        json& g = gate(st, text);
-        g["check"] = field(d, "check");
-        g["query"] = field(d, "query");
-        g["unit"] = field(d, "unit");
-        g["op"] = field(d, "op");
-        g["threshold"] = field(d, "threshold");
-        std::string outcome = json_string(d, "outcome");
-        json value = field(d, "value");
-        g["measurements"] = g["measurements"].get<int>() + 1;
-        // A stage's measurements are the intervals measured: its busiest gate's count,
-        // until stage_completed says.
-        st["measurements"] = std::max(st["measurements"].get<int>(), g["measurements"].get<int>());
-        if (g.contains(outcome)) g[outcome] = g[outcome].get<int>() + 1;
-        if (value.is_number()) {
-          double v = value.get<double>();
-          if (g["min"].is_null() || v < g["min"].get<double>()) g["min"] = v;
-          if (g["max"].is_null() || v > g["max"].get<double>()) g["max"] = v;
-        }
-        g["last"] = value;
-        g["last_outcome"] = outcome;
-        if (g["breach"].is_null() && outcome != "pass" && g["outcome"] == "pass")
-          g["outcome"] = outcome;  // worst seen, until a breach says more
-        g["values"].push_back({{"t_ms", e.t_ms}, {"value", value}, {"outcome", outcome}});
-        std::string check = json_string(d, "check"), query = json_string(d, "query");
-        if (!check.empty() && !queries.count(check)) query_order.push_back(check);
-        if (!check.empty() && !query.empty()) queries[check] = query;
-        break;
-      }
-      case EventType::breach: {
-        json b = {{"time", when(e)},
-                  {"t_ms", e.t_ms},
-                  {"stage", e.stage},
-                  {"gate", field(d, "gate")},
-                  {"counter", field(d, "counter")},
-                  {"limit", field(d, "limit")},
-                  {"action", field(d, "action")},
-                  {"summary", e.summary}};
-        if (!e.stage.empty()) {
-          json& st = stage(e.stage);
-          st["breaches"].push_back(b);
-          for (auto& g : st["gates"])
-            if (g["gate"] == b["gate"]) {
-              g["breach"] = {
-                  {"counter", b["counter"]}, {"limit", b["limit"]}, {"action", b["action"]}};
-              g["outcome"] = "breached";
-              b["last"] = g["last"];
-              b["unit"] = g["unit"];
-            }
-        }
-        breaches.push_back(std::move(b));
-        break;
-      }
-      case EventType::awaiting_approval:
-        if (!e.stage.empty()) stage(e.stage)["awaited_approval"] = true;
-        break;
-      case EventType::advanced:
-        action(e, "advance", {{"by", field(d, "by")}, {"skipped_ms", field(d, "skipped_ms")}});
-        if (!e.stage.empty()) stage(e.stage)["advanced_by"] = field(d, "by");
-        break;
-      case EventType::paused:
-        r["paused_reason"] = field(d, "reason");
-        if (!e.stage.empty()) stage(e.stage)["outcome"] = "paused";
-        break;
-      case EventType::abort_requested:
-        action(e, "abort", {{"by", field(d, "by")}, {"reason", field(d, "reason")}});
-        break;
-      case EventType::interrupted:
-        action(e, "interrupt", {{"signal", field(d, "signal")}, {"then", field(d, "action")}});
-        break;
-      case EventType::stage_completed: {
-        json& st = stage(e.stage.empty() ? current : e.stage);
-        st["actual_ms"] = field(d, "duration_ms");
-        if (d.contains("measurements") && d["measurements"].is_number())
-          st["measurements"] = d["measurements"];
-        st["outcome"] = st.contains("advanced_by") ? "advanced" : "passed";
-        break;
-      }
-      case EventType::rollback_started: {
-        std::string trigger = json_string(d, "trigger");
-        rollback = {{"reason", field(d, "reason")},
-                    {"trigger", trigger},
-                    {"stage", !e.stage.empty()  ? json(e.stage)
-                              : current.empty() ? json()
-                                                : json(current)},
-                    {"started_at", when(e)},
-                    {"started_t_ms", e.t_ms},
-                    {"budget_ms", field(d, "budget_ms")},
-                    {"duration_ms", nullptr},
-                    {"over_budget", nullptr},
-                    {"ok", nullptr},
-                    {"steps", json::array()},
-                    {"undone", json::array()}};
-        std::string st_name = e.stage.empty() ? current : e.stage;
-        if (!st_name.empty()) {
-          json& st = stage(st_name);
-          if (st["outcome"] == "running" || st["outcome"] == "paused" ||
-              st["outcome"] == "not_reached") {
-            st["outcome"] = trigger == "breach"        ? "breached"
-                            : trigger == "abort"       ? "aborted"
-                            : trigger == "step_failed" ? "failed"
-                            : trigger == "interrupt"   ? "interrupted"
-                            : trigger == "timeout"     ? "timed_out"
-                                                       : "rolled_back";
-          }
-          if (st["actual_ms"].is_null() && st.contains("started_t_ms"))
-            st["actual_ms"] = e.t_ms - st["started_t_ms"].get<std::int64_t>();
-        }
-        break;
-      }
-      case EventType::rollback_step: {
-        if (rollback.is_null()) break;
-        json step = {
-            {"index", field(d, "index")},
-            {"kind", field(d, "kind")},
-            {"description", field(d, "description")},
-            {"ok", d.value("ok", false)},
-            {"duration_ms", field(d, "duration_ms")},
-            {"budget_ms", field(d, "budget_ms")},
-            {"attempts", field(d, "attempts")},
-            {"detail", field(d, "detail")},
-            {"at_ms", std::max<std::int64_t>(0, e.t_ms - d.value("duration_ms", std::int64_t{0}) -
-                                                    rollback["started_t_ms"].get<std::int64_t>())}};
-        step["over_budget"] =
-            step["duration_ms"].is_number() && step["budget_ms"].is_number() &&
-            step["duration_ms"].get<std::int64_t>() > step["budget_ms"].get<std::int64_t>();
-        rollback["steps"].push_back(std::move(step));
-        break;
-      }
-      case EventType::rollback_finished:
-        if (rollback.is_null()) break;
-        rollback["ok"] = d.value("ok", false);
-        rollback["duration_ms"] = field(d, "duration_ms");
-        if (d.contains("budget_ms")) rollback["budget_ms"] = d["budget_ms"];
-        rollback["over_budget"] = field(d, "over_budget");
-        if (rollback["over_budget"].is_null() && rollback["duration_ms"].is_number() &&
-            rollback["budget_ms"].is_number())
-          rollback["over_budget"] = rollback["duration_ms"].get<std::int64_t>() >
-                                    rollback["budget_ms"].get<std::int64_t>();
-        if (auto it = d.find("undone"); it != d.end() && it->is_array()) rollback["undone"] = *it;
-        break;
-      case EventType::completed:
-        r["duration_ms"] = field(d, "duration_ms");
-        break;
-      case EventType::warning:
-        warnings.push_back(
-            fmt::format("{}: {}", when(e),
-                        json_string(d, "message").empty() ? e.summary : json_string(d, "message")));
-        break;
-      case EventType::finished:
-        r["outcome"] = field(d, "outcome");
-        r["exit_code"] = field(d, "exit_code");
-        r["reason"] = field(d, "reason");
-        r["finished_at"] = when(e);
-        if (!r.contains("duration_ms") || r["duration_ms"].is_null()) r["duration_ms"] = e.t_ms;
-        break;
-    }
+    std::visit([&](const auto& d) { on(e, d); }, e.payload);
   }
+
+  void on(const Event& e, const events::RolloutStarted& d) {
+    if (!started) {
+      started = true;
+      r["name"] = d.name;
+      r["runbook"] = d.runbook;
+      r["dry_run"] = d.dry_run;
+      r["started_at"] = when(e);
+      r["started_by"] = d.by;
+      for (const auto& s : d.stages) {
+        json& st = stage(s.name);
+        st["weight"] = s.weight;
+        st["planned_hold_ms"] = s.hold_ms;
+      }
+    }
+    if (d.resumed)
+      action(e, "resume", {{"by", d.by}, {"from_stage", text_or_null(d.from_stage)}});
+    else if (!d.from_stage.empty())
+      action(e, "start", {{"by", d.by}, {"from_stage", d.from_stage}});
+  }
+  void on(const Event&, const events::Preflight& d) {
+    json checks = json::array();
+    for (const auto& c : d.checks)
+      checks.push_back({{"what", c.what}, {"ok", c.ok}, {"detail", c.detail}});
+    r["preflight"] = {{"ok", d.ok}, {"checks", std::move(checks)}};
+  }
+  void on(const Event& e, const events::StageStarted& d) {
+    json& st = stage(e.stage);
+    st["weight"] = d.weight;
+    st["planned_hold_ms"] = d.hold_ms;
+    st["interval_ms"] = d.interval_ms;
+    st["started_at"] = when(e);
+    st["started_t_ms"] = e.t_ms;
+    st["outcome"] = "running";
+  }
+  void on(const Event& e, const events::StepFinished& d) {
+    if (d.phase == events::StepPhase::rollback || e.stage.empty()) return;
+    stage(e.stage)["steps"].push_back({{"phase", text_or_null(std::string(to_string(d.phase)))},
+                                       {"index", d.index},
+                                       {"kind", d.kind},
+                                       {"description", d.description},
+                                       {"ok", d.ok},
+                                       {"duration_ms", d.duration_ms},
+                                       {"detail", text_or_null(d.detail)}});
+  }
+  void on(const Event& e, const events::WeightSet& d) {
+    if (!d.ok)
+      warnings.push_back(fmt::format("{}: setting traffic to {}/{} failed: {}", when(e), d.stable,
+                                     d.canary, d.detail));
+  }
+  void on(const Event& e, const events::HoldStarted&) {
+    if (!e.stage.empty()) stage(e.stage)["hold_started_t_ms"] = e.t_ms;
+  }
+  void on(const Event& e, const events::GateMeasured& d) {
+    if (e.stage.empty()) return;
+    json& st = stage(e.stage);
+    json& g = gate(st, d.gate.empty() ? d.check : d.gate);
+    g["check"] = d.check;
+    g["query"] = d.query;
+    g["unit"] = d.unit;
+    g["op"] = d.op;
+    g["threshold"] = d.threshold;
+    const std::string outcome = d.outcome ? std::string(to_string(*d.outcome)) : std::string();
+    const json value = value_json(d.value);
+    g["measurements"] = g["measurements"].get<int>() + 1;
+    // A stage's measurements are the intervals measured: its busiest gate's count,
+    // until stage_completed says.
+    st["measurements"] = std::max(st["measurements"].get<int>(), g["measurements"].get<int>());
+    if (g.contains(outcome)) g[outcome] = g[outcome].get<int>() + 1;
+    if (value.is_number()) {
+      double v = value.get<double>();
+      if (g["min"].is_null() || v < g["min"].get<double>()) g["min"] = v;
+      if (g["max"].is_null() || v > g["max"].get<double>()) g["max"] = v;
+    }
+    g["last"] = value;
+    g["last_outcome"] = outcome;
+    if (g["breach"].is_null() && outcome != "pass" && g["outcome"] == "pass")
+      g["outcome"] = outcome;  // worst seen, until a breach says more
+    g["values"].push_back({{"t_ms", e.t_ms}, {"value", value}, {"outcome", outcome}});
+    if (!d.check.empty() && !queries.count(d.check)) query_order.push_back(d.check);
+    if (!d.check.empty() && !d.query.empty()) queries[d.check] = d.query;
+  }
+  void on(const Event& e, const events::Breach& d) {
+    json b = {{"time", when(e)},
+              {"t_ms", e.t_ms},
+              {"stage", e.stage},
+              {"gate", d.gate},
+              {"counter", text_or_null(std::string(to_string(d.counter)))},
+              {"limit", d.limit},
+              {"action", d.action},
+              {"summary", e.summary}};
+    if (!e.stage.empty()) {
+      json& st = stage(e.stage);
+      st["breaches"].push_back(b);
+      for (auto& g : st["gates"])
+        if (g["gate"] == b["gate"]) {
+          g["breach"] = {{"counter", b["counter"]}, {"limit", b["limit"]}, {"action", b["action"]}};
+          g["outcome"] = "breached";
+          b["last"] = g["last"];
+          b["unit"] = g["unit"];
+        }
+    }
+    breaches.push_back(std::move(b));
+  }
+  void on(const Event& e, const events::AwaitingApproval&) {
+    if (!e.stage.empty()) stage(e.stage)["awaited_approval"] = true;
+  }
+  void on(const Event& e, const events::Advanced& d) {
+    action(e, "advance", {{"by", d.by}, {"skipped_ms", d.skipped_ms}});
+    if (!e.stage.empty()) stage(e.stage)["advanced_by"] = d.by;
+  }
+  void on(const Event& e, const events::Paused& d) {
+    r["paused_reason"] = d.reason;
+    if (!e.stage.empty()) stage(e.stage)["outcome"] = "paused";
+  }
+  void on(const Event& e, const events::AbortRequested& d) {
+    action(e, "abort", {{"by", d.by}, {"reason", d.reason}});
+  }
+  void on(const Event& e, const events::Interrupted& d) {
+    action(e, "interrupt",
+           {{"signal", d.signal}, {"then", text_or_null(std::string(to_string(d.action)))}});
+  }
+  void on(const Event& e, const events::StageCompleted& d) {
+    json& st = stage(e.stage.empty() ? current : e.stage);
+    st["actual_ms"] = d.duration_ms;
+    if (d.measurements) st["measurements"] = *d.measurements;
+    st["outcome"] = st.contains("advanced_by") ? "advanced" : "passed";
+  }
+  void on(const Event& e, const events::RollbackStarted& d) {
+    using events::RollbackTrigger;
+    rollback = {{"reason", d.reason},
+                {"trigger", to_string(d.trigger)},
+                {"stage", !e.stage.empty()  ? json(e.stage)
+                          : current.empty() ? json()
+                                            : json(current)},
+                {"started_at", when(e)},
+                {"started_t_ms", e.t_ms},
+                {"budget_ms", opt(d.budget_ms)},
+                {"duration_ms", nullptr},
+                {"over_budget", nullptr},
+                {"ok", nullptr},
+                {"steps", json::array()},
+                {"undone", json::array()}};
+    const std::string st_name = e.stage.empty() ? current : e.stage;
+    if (st_name.empty()) return;
+    json& st = stage(st_name);
+    if (st["outcome"] == "running" || st["outcome"] == "paused" || st["outcome"] == "not_reached") {
+      st["outcome"] = d.trigger == RollbackTrigger::breach        ? "breached"
+                      : d.trigger == RollbackTrigger::abort       ? "aborted"
+                      : d.trigger == RollbackTrigger::step_failed ? "failed"
+                      : d.trigger == RollbackTrigger::interrupt   ? "interrupted"
+                      : d.trigger == RollbackTrigger::timeout     ? "timed_out"
+                                                                  : "rolled_back";
+    }
+    if (st["actual_ms"].is_null() && st.contains("started_t_ms"))
+      st["actual_ms"] = e.t_ms - st["started_t_ms"].get<std::int64_t>();
+  }
+  void on(const Event& e, const events::RollbackStep& d) {
+    if (rollback.is_null()) return;
+    json step = {
+        {"index", d.index},
+        {"kind", d.kind},
+        {"description", d.description},
+        {"ok", d.ok},
+        {"duration_ms", d.duration_ms},
+        {"budget_ms", opt(d.budget_ms)},
+        {"attempts", d.attempts},
+        {"detail", text_or_null(d.detail)},
+        {"at_ms", std::max<std::int64_t>(
+                      0, e.t_ms - d.duration_ms - rollback["started_t_ms"].get<std::int64_t>())}};
+    step["over_budget"] = d.budget_ms && d.duration_ms > *d.budget_ms;
+    rollback["steps"].push_back(std::move(step));
+  }
+  void on(const Event&, const events::RollbackFinished& d) {
+    if (rollback.is_null()) return;
+    rollback["ok"] = d.ok;
+    rollback["duration_ms"] = d.duration_ms;
+    if (d.budget_ms) rollback["budget_ms"] = *d.budget_ms;
+    rollback["over_budget"] = opt(d.over_budget);
+    if (rollback["over_budget"].is_null() && rollback["budget_ms"].is_number())
+      rollback["over_budget"] = d.duration_ms > rollback["budget_ms"].get<std::int64_t>();
+    rollback["undone"] = d.undone;
+  }
+  void on(const Event&, const events::Completed& d) { r["duration_ms"] = d.duration_ms; }
+  void on(const Event& e, const events::Warning& d) {
+    warnings.push_back(fmt::format("{}: {}", when(e), d.message.empty() ? e.summary : d.message));
+  }
+  void on(const Event& e, const events::Finished& d) {
+    r["outcome"] = text_or_null(std::string(to_string(d.outcome)));
+    r["exit_code"] = d.exit_code >= 0 ? json(d.exit_code) : json();
+    r["reason"] = d.reason;
+    r["finished_at"] = when(e);
+    if (!r.contains("duration_ms") || r["duration_ms"].is_null()) r["duration_ms"] = e.t_ms;
+  }
+  // Nothing in the report: where a step started, where the stage stands.
+  void on(const Event&, const events::StepStarted&) {}
 
   // The first line of the report: what happened and why, readable in ten seconds.
   std::string headline() const {

@@ -4,13 +4,14 @@
 #include "view/snapshot.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <deque>
 #include <optional>
 #include <vector>
 
 #include <fmt/format.h>
 
-#include "core/json_get.hpp"
+#include "core/overloaded.hpp"
 #include "view/text.hpp"
 
 namespace rollout {
@@ -61,7 +62,7 @@ struct RecentEvent {
   std::string summary;
 };
 
-struct RollbackStep {
+struct RollbackStepInfo {
   int index = 0;
   std::string kind;
   std::string description;
@@ -70,24 +71,6 @@ struct RollbackStep {
   std::int64_t duration_ms = 0;
   std::int64_t budget_ms = -1;
 };
-
-std::int64_t get_ms(const nlohmann::json& data, const char* key, std::int64_t fallback = -1) {
-  auto it = data.find(key);
-  if (it == data.end() || !it->is_number()) return fallback;
-  return it->get<std::int64_t>();
-}
-
-int get_int(const nlohmann::json& data, const char* key, int fallback = 0) {
-  auto it = data.find(key);
-  if (it == data.end() || !it->is_number()) return fallback;
-  return it->get<int>();
-}
-
-bool get_bool(const nlohmann::json& data, const char* key, bool fallback = false) {
-  auto it = data.find(key);
-  if (it == data.end() || !it->is_boolean()) return fallback;
-  return it->get<bool>();
-}
 
 // ▁▂▃▄▅▆▇█ scaled between the smallest and largest value shown; "·" where there was no
 // value (inconclusive, error). Each mark is coloured by that measurement's outcome.
@@ -155,7 +138,7 @@ struct Snapshot::Data {
   std::int64_t approval_deadline_t_ms = -1;
   std::vector<GateInfo> gates;
   std::deque<RecentEvent> recent;
-  std::vector<RollbackStep> rollback;
+  std::vector<RollbackStepInfo> rollback;
   std::string rollback_reason, rollback_trigger;
   std::int64_t rollback_budget_ms = -1;
   std::int64_t rollback_started_t_ms = -1;
@@ -176,6 +159,34 @@ struct Snapshot::Data {
     gates.push_back(GateInfo{});
     gates.back().gate = text;
     return gates.back();
+  }
+
+  // One gate measurement: its latest value and counters, extremes, the trend.
+  void measured(const events::GateMeasured& p) {
+    GateInfo& g = gate(p.gate.empty() ? p.check : p.gate);
+    g.check = p.check;
+    g.query = p.query;
+    g.unit = p.unit;
+    g.op = p.op;
+    g.threshold = p.threshold;
+    const bool finite = p.value && std::isfinite(*p.value);
+    g.value = finite ? nlohmann::json(*p.value) : nlohmann::json();
+    // No number: "no data", or a NaN/Inf the JSON could not hold.
+    g.value_text = finite    ? std::string()
+                   : p.value ? std::string(events::non_finite_word(*p.value))
+                             : std::string("no data");
+    g.outcome = p.outcome ? std::string(to_string(*p.outcome)) : std::string();
+    g.detail = p.detail;
+    g.fails = p.fails;
+    g.inconclusives = p.inconclusives;
+    g.errors = p.errors;
+    ++g.measurements;
+    if (finite) {
+      g.min = g.min ? std::min(*g.min, *p.value) : *p.value;
+      g.max = g.max ? std::max(*g.max, *p.value) : *p.value;
+    }
+    g.trend.push_back({g.value, g.outcome});
+    while (g.trend.size() > kTrendLength) g.trend.pop_front();
   }
 
   StageInfo* stage_named(const std::string& n) {
@@ -223,210 +234,152 @@ Snapshot::Snapshot() : d_(std::make_unique<Data>()) {}
 Snapshot::~Snapshot() = default;
 
 void Snapshot::on_event(const Event& event) {
+  using namespace events;
   Data& d = *d_;
-  const auto& data = event.data;
   ++d.events;
   d.last_t_ms = event.t_ms;
   d.last_time = event.time;
   if (!event.stage.empty()) d.stage = event.stage;
 
-  switch (event.type) {
-    case EventType::rollout_started: {
-      d.started = true;
-      if (auto n = json_string(data, "name"); !n.empty()) d.name = n;
-      d.runbook = json_string(data, "runbook");
-      d.dry_run = get_bool(data, "dry_run");
-      d.phase = "running";
-      d.outcome.clear();
-      d.exit_code = -1;
-      d.reason.clear();
-      if (auto it = data.find("stages"); it != data.end() && it->is_array()) {
-        std::vector<StageInfo> stages;
-        for (const auto& s : *it) {
-          StageInfo info;
-          info.name = json_string(s, "name");
-          info.weight = get_int(s, "weight");
-          info.hold_ms = get_ms(s, "hold_ms", 0);
-          // A resumed rollout repeats rollout_started: keep what is known of each stage.
-          if (const StageInfo* old = d.stage_named(info.name)) {
-            info.state = old->state;
-            info.started_t_ms = old->started_t_ms;
-            info.duration_ms = old->duration_ms;
-          }
-          stages.push_back(std::move(info));
-        }
-        d.stages = std::move(stages);
-      }
-      break;
-    }
-    case EventType::preflight:
-      if (!get_bool(data, "ok", true)) d.phase_detail = "preflight failed";
-      break;
-    case EventType::stage_started: {
-      d.stage_index = get_int(data, "index", d.stage_index + 1);
-      d.phase = "running";
-      d.phase_detail.clear();
-      d.hold_ms = get_ms(data, "hold_ms");
-      d.hold_end_t_ms = -1;
-      d.approval_deadline_t_ms = -1;
-      d.gates.clear();
-      d.last_breach.clear();
-      if (d.stage_index >= 0 && d.stage_index < static_cast<int>(d.stages.size())) {
-        auto& s = d.stages[static_cast<std::size_t>(d.stage_index)];
-        s.state = "running";
-        s.started_t_ms = event.t_ms;
-        if (s.name.empty()) s.name = event.stage;
-        if (auto w = get_int(data, "weight", -1); w >= 0) s.weight = w;
-        if (d.hold_ms >= 0) s.hold_ms = d.hold_ms;
-      } else if (!event.stage.empty() && !d.stage_named(event.stage)) {
-        StageInfo s;
-        s.name = event.stage;
-        s.weight = get_int(data, "weight");
-        s.hold_ms = std::max<std::int64_t>(0, d.hold_ms);
-        s.state = "running";
-        s.started_t_ms = event.t_ms;
-        d.stages.push_back(s);
-        d.stage_index = static_cast<int>(d.stages.size()) - 1;
-      }
-      break;
-    }
-    case EventType::step_started:
-      d.step = json_string(data, "description");
-      if (d.step.empty()) d.step = json_string(data, "kind");
-      break;
-    case EventType::step_finished:
-      d.step.clear();
-      break;
-    case EventType::weight_set:
-      if (get_bool(data, "ok", true)) {
-        d.stable = get_int(data, "stable", d.stable);
-        d.canary = get_int(data, "canary", d.canary);
-        d.weights_known = true;
-      }
-      break;
-    case EventType::hold_started: {
-      d.phase = "holding";
-      d.phase_detail.clear();
-      std::int64_t hold = get_ms(data, "hold_ms", std::max<std::int64_t>(0, d.hold_ms));
-      std::int64_t remaining = get_ms(data, "remaining_ms", hold);
-      d.hold_ms = hold;
-      d.hold_end_t_ms = event.t_ms + remaining;
-      break;
-    }
-    case EventType::gate_measured: {
-      std::string text = json_string(data, "gate");
-      if (text.empty()) text = json_string(data, "check");
-      GateInfo& g = d.gate(text);
-      g.check = json_string(data, "check");
-      g.query = json_string(data, "query");
-      g.unit = json_string(data, "unit");
-      g.op = json_string(data, "op");
-      g.threshold = data.value("threshold", nlohmann::json());
-      g.value = data.value("value", nlohmann::json());
-      // A null value is "no data", or a NaN/Inf the JSON could not hold: say which.
-      g.value_text =
-          g.value.is_number() ? std::string() : view::missing_value(g.check, event.summary);
-      g.outcome = json_string(data, "outcome");
-      g.detail = json_string(data, "detail");
-      g.fails = get_int(data, "fails");
-      g.inconclusives = get_int(data, "inconclusives");
-      g.errors = get_int(data, "errors");
-      ++g.measurements;
-      if (g.value.is_number()) {
-        double v = g.value.get<double>();
-        g.min = g.min ? std::min(*g.min, v) : v;
-        g.max = g.max ? std::max(*g.max, v) : v;
-      }
-      g.trend.push_back({g.value, g.outcome});
-      while (g.trend.size() > kTrendLength) g.trend.pop_front();
-      break;
-    }
-    case EventType::breach:
-      d.last_breach = fmt::format("{} ({} limit {} reached, {})", json_string(data, "gate"),
-                                  json_string(data, "counter"), get_int(data, "limit"),
-                                  json_string(data, "action"));
-      break;
-    case EventType::awaiting_approval: {
-      d.phase = "awaiting approval";
-      std::int64_t timeout = get_ms(data, "timeout_ms");
-      d.approval_deadline_t_ms = timeout >= 0 ? event.t_ms + timeout : -1;
-      break;
-    }
-    case EventType::advanced:
-      if (d.phase == "awaiting approval" || d.phase == "paused") d.phase = "running";
-      if (d.phase == "holding") d.phase = "running";
-      d.hold_end_t_ms = -1;
-      d.approval_deadline_t_ms = -1;
-      break;
-    case EventType::paused:
-      d.phase = "paused";
-      d.phase_detail = json_string(data, "reason");
-      break;
-    case EventType::abort_requested:
-      d.phase_detail = fmt::format("abort requested by {}", json_string(data, "by"));
-      break;
-    case EventType::interrupted:
-      d.phase_detail = fmt::format("interrupted ({})", json_string(data, "signal"));
-      break;
-    case EventType::stage_completed:
-      if (StageInfo* s = d.stage_named(event.stage.empty() ? d.stage : event.stage)) {
-        s->state = "done";
-        s->duration_ms = get_ms(data, "duration_ms");
-      }
-      if (d.phase == "holding") d.phase = "running";
-      d.hold_end_t_ms = -1;
-      break;
-    case EventType::rollback_started:
-      d.phase = "rolling back";
-      d.rollback_reason = json_string(data, "reason");
-      d.rollback_trigger = json_string(data, "trigger");
-      d.rollback_budget_ms = get_ms(data, "budget_ms");
-      d.rollback_started_t_ms = event.t_ms;
-      d.rollback.clear();
-      d.rollback_ok.reset();
-      d.hold_end_t_ms = -1;
-      break;
-    case EventType::rollback_step: {
-      RollbackStep s;
-      s.index = get_int(data, "index");
-      s.kind = json_string(data, "kind");
-      s.description = json_string(data, "description");
-      s.done = true;
-      s.ok = get_bool(data, "ok");
-      s.duration_ms = get_ms(data, "duration_ms", 0);
-      s.budget_ms = get_ms(data, "budget_ms");
-      d.rollback.push_back(std::move(s));
-      break;
-    }
-    case EventType::rollback_finished:
-      d.rollback_ok = get_bool(data, "ok");
-      d.undone.clear();
-      if (auto it = data.find("undone"); it != data.end() && it->is_array())
-        for (const auto& u : *it)
-          if (u.is_string()) d.undone.push_back(u.get<std::string>());
-      break;
-    case EventType::completed:
-      break;
-    case EventType::warning:
-      break;
-    case EventType::finished:
-      d.phase = "finished";
-      d.outcome = json_string(data, "outcome");
-      d.exit_code = get_int(data, "exit_code", -1);
-      d.reason = json_string(data, "reason");
-      d.hold_end_t_ms = -1;
-      d.step.clear();
-      break;
-  }
+  std::visit(
+      Overloaded{
+          [&](const RolloutStarted& p) {
+            d.started = true;
+            if (!p.name.empty()) d.name = p.name;
+            d.runbook = p.runbook;
+            d.dry_run = p.dry_run;
+            d.phase = "running";
+            d.outcome.clear();
+            d.exit_code = -1;
+            d.reason.clear();
+            if (p.stages.empty()) return;
+            std::vector<StageInfo> stages;
+            for (const auto& plan : p.stages) {
+              StageInfo info;
+              info.name = plan.name;
+              info.weight = plan.weight;
+              info.hold_ms = plan.hold_ms;
+              // A resumed rollout repeats rollout_started: keep what is known of each stage.
+              if (const StageInfo* old = d.stage_named(info.name)) {
+                info.state = old->state;
+                info.started_t_ms = old->started_t_ms;
+                info.duration_ms = old->duration_ms;
+              }
+              stages.push_back(std::move(info));
+            }
+            d.stages = std::move(stages);
+          },
+          [&](const Preflight& p) {
+            if (!p.ok) d.phase_detail = "preflight failed";
+          },
+          [&](const StageStarted& p) {
+            d.stage_index = p.index;
+            d.phase = "running";
+            d.phase_detail.clear();
+            d.hold_ms = p.hold_ms;
+            d.hold_end_t_ms = -1;
+            d.approval_deadline_t_ms = -1;
+            d.gates.clear();
+            d.last_breach.clear();
+            if (d.stage_index >= 0 && d.stage_index < static_cast<int>(d.stages.size())) {
+              auto& st = d.stages[static_cast<std::size_t>(d.stage_index)];
+              st.state = "running";
+              st.started_t_ms = event.t_ms;
+              if (st.name.empty()) st.name = event.stage;
+              if (p.weight >= 0) st.weight = p.weight;
+              if (d.hold_ms >= 0) st.hold_ms = d.hold_ms;
+            } else if (!event.stage.empty() && !d.stage_named(event.stage)) {
+              StageInfo st;
+              st.name = event.stage;
+              st.weight = p.weight;
+              st.hold_ms = std::max<std::int64_t>(0, d.hold_ms);
+              st.state = "running";
+              st.started_t_ms = event.t_ms;
+              d.stages.push_back(st);
+              d.stage_index = static_cast<int>(d.stages.size()) - 1;
+            }
+          },
+          [&](const StepStarted& p) { d.step = p.description.empty() ? p.kind : p.description; },
+          [&](const StepFinished&) { d.step.clear(); },
+          [&](const WeightSet& p) {
+            if (!p.ok) return;
+            d.stable = p.stable;
+            d.canary = p.canary;
+            d.weights_known = true;
+          },
+          [&](const HoldStarted& p) {
+            d.phase = "holding";
+            d.phase_detail.clear();
+            d.hold_ms = p.hold_ms;
+            d.hold_end_t_ms = event.t_ms + p.remaining_ms;
+          },
+          [&](const GateMeasured& p) { d.measured(p); },
+          [&](const Breach& p) {
+            d.last_breach = fmt::format("{} ({} limit {} reached, {})", p.gate,
+                                        to_string(p.counter), p.limit, p.action);
+          },
+          [&](const AwaitingApproval& p) {
+            d.phase = "awaiting approval";
+            d.approval_deadline_t_ms = p.timeout_ms ? event.t_ms + *p.timeout_ms : -1;
+          },
+          [&](const Advanced&) {
+            if (d.phase == "awaiting approval" || d.phase == "paused" || d.phase == "holding")
+              d.phase = "running";
+            d.hold_end_t_ms = -1;
+            d.approval_deadline_t_ms = -1;
+          },
+          [&](const Paused& p) {
+            d.phase = "paused";
+            d.phase_detail = p.reason;
+          },
+          [&](const AbortRequested& p) {
+            d.phase_detail = fmt::format("abort requested by {}", p.by);
+          },
+          [&](const Interrupted& p) { d.phase_detail = fmt::format("interrupted ({})", p.signal); },
+          [&](const StageCompleted& p) {
+            if (StageInfo* st = d.stage_named(event.stage.empty() ? d.stage : event.stage)) {
+              st->state = "done";
+              st->duration_ms = p.duration_ms;
+            }
+            if (d.phase == "holding") d.phase = "running";
+            d.hold_end_t_ms = -1;
+          },
+          [&](const RollbackStarted& p) {
+            d.phase = "rolling back";
+            d.rollback_reason = p.reason;
+            d.rollback_trigger = to_string(p.trigger);
+            d.rollback_budget_ms = p.budget_ms.value_or(-1);
+            d.rollback_started_t_ms = event.t_ms;
+            d.rollback.clear();
+            d.rollback_ok.reset();
+            d.hold_end_t_ms = -1;
+          },
+          [&](const RollbackStep& p) {
+            d.rollback.push_back(RollbackStepInfo{p.index, p.kind, p.description, true, p.ok,
+                                                  p.duration_ms, p.budget_ms.value_or(-1)});
+          },
+          [&](const RollbackFinished& p) {
+            d.rollback_ok = p.ok;
+            d.undone = p.undone;
+          },
+          [&](const Finished& p) {
+            d.phase = "finished";
+            d.outcome = to_string(p.outcome);
+            d.exit_code = p.exit_code;
+            d.reason = p.reason;
+            d.hold_end_t_ms = -1;
+            d.step.clear();
+          },
+          [](const auto&) {},
+      },
+      event.payload);
 
   // gate_measured is the bulk of a long rollout: it shows in the gate table, not in the
   // recent events, or it would push everything else out.
-  if (event.type != EventType::gate_measured || event.data.value("outcome", "") != "pass") {
-    d.recent.push_back(
-        RecentEvent{event.time, event.t_ms, std::string(to_string(event.type)), event.stage,
-                    event.type == EventType::gate_measured
-                        ? view::gate_summary(json_string(event.data, "check"), event.summary)
-                        : event.summary});
+  const auto* gate = event.as<GateMeasured>();
+  if (!gate || gate->outcome != Outcome::pass) {
+    d.recent.push_back(RecentEvent{event.time, event.t_ms, std::string(to_string(event.type)),
+                                   event.stage, event.summary});
     while (d.recent.size() > kRecentEvents) d.recent.pop_front();
   }
 }
