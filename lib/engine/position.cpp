@@ -62,6 +62,16 @@ void Replayer::apply(const Event& e) {
   auto in_stage_phase = [](StepPhase ph) {
     return ph == StepPhase::before || ph == StepPhase::after;
   };
+  // Before stage `index`'s first step (announced: its stage_started is in the journal).
+  auto at_stage_start = [&p](int index, const std::string& name, bool announced) {
+    p.stage = index;
+    p.stage_name = name;
+    p.stage_announced = announced;
+    p.phase = Phase::before;
+    p.step = 0;
+    p.hold_remaining_ms = -1;
+    p.awaiting_approval = false;
+  };
   auto phase_of = [](StepPhase ph) {
     return ph == StepPhase::before ? Phase::before : Phase::after;
   };
@@ -82,15 +92,7 @@ void Replayer::apply(const Event& e) {
                    p.exit_code = -1;
                    p.reason.clear();
                  },
-                 [&](const StageStarted& d) {
-                   p.stage = d.index;
-                   p.stage_name = e.stage;
-                   p.stage_announced = true;
-                   p.phase = Phase::before;
-                   p.step = 0;
-                   p.hold_remaining_ms = -1;
-                   p.awaiting_approval = false;
-                 },
+                 [&](const StageStarted& d) { at_stage_start(d.index, e.stage, true); },
                  [&](const StepStarted& d) {
                    if (!in_stage_phase(d.phase)) return;
                    p.phase = phase_of(d.phase);
@@ -121,15 +123,7 @@ void Replayer::apply(const Event& e) {
                    p.awaiting_approval = false;
                  },
                  [&](const Paused& d) { p.reason = d.reason; },
-                 [&](const StageCompleted&) {
-                   p.stage += 1;
-                   p.stage_name.clear();
-                   p.stage_announced = false;
-                   p.phase = Phase::before;
-                   p.step = 0;
-                   p.hold_remaining_ms = -1;
-                   p.awaiting_approval = false;
-                 },
+                 [&](const StageCompleted&) { at_stage_start(p.stage + 1, "", false); },
                  [&](const RollbackStarted& d) {
                    p.phase = Phase::rollback;
                    p.step = 0;

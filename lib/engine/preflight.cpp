@@ -1,11 +1,11 @@
 // The preflight checks, each independent, all reported (not just the first failure).
 #include "engine/preflight.hpp"
 
-#include "events/event.hpp"
-
 #include <future>
 
 #include <fmt/format.h>
+
+#include "events/event.hpp"
 
 namespace rollout::engine {
 
@@ -18,12 +18,6 @@ std::string PreflightResult::summary() const {
     failed += c.what + ": " + c.detail;
   }
   return "preflight failed: " + failed;
-}
-
-events::Preflight PreflightResult::payload() const {
-  events::Preflight p{ok, {}};
-  for (const auto& c : checks) p.checks.push_back({c.what, c.ok, c.detail});
-  return p;
 }
 
 nlohmann::json PreflightResult::to_json() const {

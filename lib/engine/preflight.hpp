@@ -30,19 +30,15 @@ struct PreflightInput {
   std::vector<nlohmann::json> extra;
 };
 
-struct PreflightCheck {
-  std::string what;
-  bool ok = false;
-  std::string detail;
-};
+using PreflightCheck = events::PreflightCheck;  // what, ok, detail
 
 struct PreflightResult {
   bool ok = true;
   std::vector<PreflightCheck> checks;
-  std::optional<Split> split;         // as read from the router
-  std::string summary() const;        // "preflight ok (5 checks)" or the first failures
-  events::Preflight payload() const;  // the preflight event's
-  nlohmann::json to_json() const;     // that payload as JSON: {ok, checks:[...]}
+  std::optional<Split> split;   // as read from the router
+  std::string summary() const;  // "preflight ok (5 checks)" or the first failures
+  events::Preflight payload() const { return {ok, checks}; }  // the preflight event's
+  nlohmann::json to_json() const;  // that payload as JSON: {ok, checks:[...]}
 };
 
 PreflightResult run_preflight(const PreflightInput& in);
