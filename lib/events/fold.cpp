@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <utility>
 
 #include "core/overloaded.hpp"
 
@@ -23,7 +24,11 @@ std::string_view to_string(Phase p) {
 }
 
 StageFold* Fold::stage_named(const std::string& stage_name) {
-  for (auto& s : stages)
+  return const_cast<StageFold*>(std::as_const(*this).stage_named(stage_name));
+}
+
+const StageFold* Fold::stage_named(const std::string& stage_name) const {
+  for (const auto& s : stages)
     if (s.name == stage_name) return &s;
   return nullptr;
 }

@@ -171,6 +171,7 @@ class Fold {
   std::vector<std::pair<std::string, std::string>> queries;  // check -> query, first seen order
 
   StageFold* stage_named(const std::string& stage_name);
+  const StageFold* stage_named(const std::string& stage_name) const;
   StageFold& stage(const std::string& stage_name);  // found or added
   const StageFold* current_stage() const;
 
