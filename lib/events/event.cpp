@@ -73,6 +73,14 @@ std::string_view non_finite_word(double value) {
   return {};
 }
 
+std::string outcome_word(const std::optional<Outcome>& outcome) {
+  return outcome ? std::string(to_string(*outcome)) : std::string();
+}
+
+nlohmann::json number_or_null(const std::optional<double>& value) {
+  return value && std::isfinite(*value) ? nlohmann::json(*value) : nlohmann::json();
+}
+
 }  // namespace events
 
 nlohmann::json to_json(const Event& event) {

@@ -57,6 +57,10 @@ Payload payload_from_json(EventType type, const nlohmann::json& fields);
 
 // "NaN", "+Inf", "-Inf" for a value that is not finite, "" for one that is.
 std::string_view non_finite_word(double value);
+// The word of a gate outcome, "" for one this version does not know.
+std::string outcome_word(const std::optional<Outcome>& outcome);
+// A measured value as JSON holds it: a finite number, else null.
+nlohmann::json number_or_null(const std::optional<double>& value);
 
 }  // namespace events
 

@@ -110,16 +110,11 @@ json write(const HoldStarted& p) {
 }
 json write(const GateMeasured& p) {
   const bool finite = p.value && std::isfinite(*p.value);
-  json j = {{"gate", p.gate},
-            {"check", p.check},
-            {"query", p.query},
-            {"value", finite ? json(*p.value) : json(nullptr)},
-            {"threshold", p.threshold},
-            {"op", p.op},
-            {"unit", p.unit},
-            {"outcome", p.outcome ? std::string(to_string(*p.outcome)) : std::string()},
-            {"fails", p.fails},
-            {"inconclusives", p.inconclusives},
+  json j = {{"gate", p.gate},           {"check", p.check},
+            {"query", p.query},         {"value", number_or_null(p.value)},
+            {"threshold", p.threshold}, {"op", p.op},
+            {"unit", p.unit},           {"outcome", outcome_word(p.outcome)},
+            {"fails", p.fails},         {"inconclusives", p.inconclusives},
             {"errors", p.errors}};
   if (p.value && !finite) j["non_finite"] = std::string(non_finite_word(*p.value));
   put_if(j, "detail", p.detail);

@@ -1,8 +1,6 @@
 // The report model (a JSON document, see rollout(1) REPORT) from a journal's events: the
 // one fold (events/fold.hpp) written out stage by stage, every gate's counts, extremes
 // and values, the rollback and the operator's actions.
-#include <cmath>
-
 #include <fmt/format.h>
 
 #include "core/utc_time.hpp"
@@ -27,18 +25,13 @@ template <typename T>
 json opt(const std::optional<T>& v) {
   return v ? json(*v) : json();
 }
-json value_json(const std::optional<double>& v) {
-  return v && std::isfinite(*v) ? json(*v) : json();
-}
-std::string outcome_word(const std::optional<Outcome>& o) {
-  return o ? std::string(to_string(*o)) : std::string();
-}
 
 json gate_json(const events::GateFold& g) {
   json values = json::array();
   for (const auto& p : g.trend)
-    values.push_back(
-        {{"t_ms", p.t_ms}, {"value", value_json(p.value)}, {"outcome", outcome_word(p.outcome)}});
+    values.push_back({{"t_ms", p.t_ms},
+                      {"value", events::number_or_null(p.value)},
+                      {"outcome", events::outcome_word(p.outcome)}});
   return {{"gate", g.gate},
           {"check", g.check},
           {"query", g.query},
@@ -52,11 +45,11 @@ json gate_json(const events::GateFold& g) {
           {"error", g.error},
           {"min", opt(g.min)},
           {"max", opt(g.max)},
-          {"last", value_json(g.last)},
-          {"last_outcome", outcome_word(g.last_outcome)},
+          {"last", events::number_or_null(g.last)},
+          {"last_outcome", events::outcome_word(g.last_outcome)},
           // The worst seen, until a breach says more.
           {"outcome", g.breach              ? std::string("breached")
-                      : g.first_not_passing ? outcome_word(g.first_not_passing)
+                      : g.first_not_passing ? events::outcome_word(g.first_not_passing)
                                             : std::string("pass")},
           {"breach", g.breach ? json{{"counter", text_or_null(to_string(g.breach->counter))},
                                      {"limit", g.breach->limit},
@@ -77,7 +70,7 @@ json breach_json(const events::BreachAt& b, bool with_gate) {
             {"action", b.breach.action},
             {"summary", b.summary}};
   if (with_gate && b.gate_known) {
-    j["last"] = value_json(b.last);
+    j["last"] = events::number_or_null(b.last);
     j["unit"] = b.unit;
   }
   return j;

@@ -4,8 +4,6 @@
 // 5-minute one. Drawing is in snapshot_render.cpp, the JSON in snapshot_json.cpp.
 #include "view/snapshot.hpp"
 
-#include <cmath>
-
 #include <fmt/format.h>
 
 #include "view/snapshot_picture.hpp"
@@ -15,10 +13,6 @@ namespace rollout {
 namespace view {
 
 namespace {
-
-std::string outcome_word(const std::optional<Outcome>& o) {
-  return o ? std::string(to_string(*o)) : std::string();
-}
 
 StageInfo stage_info(const events::StageFold& s) {
   using events::StageOutcome;
@@ -33,32 +27,14 @@ StageInfo stage_info(const events::StageFold& s) {
   return info;
 }
 
-// No number: "no data", or a NaN/Inf the JSON could not hold.
-nlohmann::json value_of(const std::optional<double>& v) {
-  return v && std::isfinite(*v) ? nlohmann::json(*v) : nlohmann::json();
-}
-
 GateInfo gate_info(const events::GateFold& g) {
   GateInfo info;
-  info.gate = g.gate;
-  info.check = g.check;
-  info.query = g.query;
-  info.unit = g.unit;
-  info.op = g.op;
-  info.threshold = g.threshold;
-  info.value = value_of(g.last);
+  static_cast<events::GateFold&>(info) = g;
+  info.value = events::number_or_null(g.last);  // else "no data", or a NaN/Inf
   info.value_text = info.value.is_number() ? std::string()
                     : g.last               ? std::string(events::non_finite_word(*g.last))
                                            : std::string("no data");
-  info.outcome = outcome_word(g.last_outcome);
-  info.detail = g.detail;
-  info.fails = g.fails;
-  info.inconclusives = g.inconclusives;
-  info.errors = g.errors;
-  info.measurements = g.measurements;
-  info.min = g.min;
-  info.max = g.max;
-  for (const auto& p : g.trend) info.trend.push_back({value_of(p.value), outcome_word(p.outcome)});
+  info.outcome = events::outcome_word(g.last_outcome);
   return info;
 }
 

@@ -36,7 +36,7 @@ nlohmann::json Snapshot::to_json() const {
   json gates = json::array();
   for (const auto& g : d.gates) {
     json recent = json::array();
-    for (const auto& p : g.trend) recent.push_back(p.value);
+    for (const auto& p : g.trend) recent.push_back(events::number_or_null(p.value));
     json gj = {{"gate", g.gate},     {"check", g.check},
                {"query", g.query},   {"unit", g.unit},
                {"op", g.op},         {"threshold", g.threshold},

@@ -29,28 +29,11 @@ struct StageInfo {
   std::int64_t duration_ms = -1;
 };
 
-struct TrendPoint {
-  nlohmann::json value;
-  std::string outcome;
-};
-
-struct GateInfo {
-  std::string gate;  // as written: "error_rate < 1%"
-  std::string check;
-  std::string query;
-  std::string unit;
-  std::string op;
-  nlohmann::json threshold;
-  nlohmann::json value;
+// A gate as the fold has it, with its latest value and outcome spelled for showing.
+struct GateInfo : events::GateFold {
+  nlohmann::json value;    // a number, or null
   std::string value_text;  // for a null value: "no data", "NaN", "+Inf" or "-Inf"
-  std::string outcome;
-  std::string detail;
-  int fails = 0;
-  int inconclusives = 0;
-  int errors = 0;
-  std::int64_t measurements = 0;
-  std::optional<double> min, max;
-  std::deque<TrendPoint> trend;
+  std::string outcome;     // the latest outcome's word
 };
 
 struct RecentEvent {

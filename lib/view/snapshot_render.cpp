@@ -1,6 +1,7 @@
 // Drawing a snapshot (snapshot.hpp): header, stage path, traffic bar, hold progress and
 // ETA, gates with trend, rollback progress, recent events, and what the operator can do.
 #include <algorithm>
+#include <cmath>
 
 #include <fmt/format.h>
 
@@ -16,15 +17,16 @@ namespace {
 
 // ▁▂▃▄▅▆▇█ scaled between the smallest and largest value shown; "·" where there was no
 // value (inconclusive, error). Each mark is coloured by that measurement's outcome.
-std::string sparkline(const std::deque<TrendPoint>& trend, std::size_t width,
+std::string sparkline(const std::deque<events::GatePoint>& trend, std::size_t width,
                       const view::Palette& pal) {
   static const char* const kBars[] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
+  auto finite = [](const events::GatePoint& p) { return p.value && std::isfinite(*p.value); };
   std::size_t first = trend.size() > width ? trend.size() - width : 0;
   double lo = 0, hi = 0;
   bool any = false;
   for (std::size_t i = first; i < trend.size(); ++i) {
-    if (!trend[i].value.is_number()) continue;
-    double v = trend[i].value.get<double>();
+    if (!finite(trend[i])) continue;
+    const double v = *trend[i].value;
     if (!any || v < lo) lo = v;
     if (!any || v > hi) hi = v;
     any = true;
@@ -32,12 +34,12 @@ std::string sparkline(const std::deque<TrendPoint>& trend, std::size_t width,
   std::string out;
   for (std::size_t i = first; i < trend.size(); ++i) {
     std::string mark = "·";
-    if (trend[i].value.is_number()) {
-      double v = trend[i].value.get<double>();
+    if (finite(trend[i])) {
+      const double v = *trend[i].value;
       int level = hi > lo ? static_cast<int>((v - lo) / (hi - lo) * 7 + 0.5) : 3;
       mark = kBars[std::clamp(level, 0, 7)];
     }
-    out += pal.outcome(mark, trend[i].outcome);
+    out += pal.outcome(mark, events::outcome_word(trend[i].outcome));
   }
   return view::pad_right(out, width);
 }
