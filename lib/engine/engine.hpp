@@ -93,6 +93,12 @@ class Engine {
   Flow run_steps(const std::vector<runbook::Step>& steps, events::StepPhase phase, int from,
                  const runbook::Stage& stage);
   Flow hold(const runbook::Stage& stage, std::int64_t remaining_ms);
+  // The passes of a hold (hold.cpp); nullopt: the hold goes on.
+  struct HoldState;
+  std::optional<Flow> hold_over(HoldState& h);
+  std::optional<Flow> hold_wait(HoldState& h);
+  void record_measurements(HoldState& h);
+  std::optional<Flow> act_on_breaches(HoldState& h);
   Flow wait_for_operator(const runbook::Stage& stage, const std::string& reason);
   Flow act_on_breach(const runbook::Stage& stage, const std::string& why);
   Flow extension_over(const runbook::Stage& stage, const std::vector<GateTracker>& trackers,
