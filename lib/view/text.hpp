@@ -10,8 +10,6 @@
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
-
 namespace rollout::view {
 
 // Columns `text` takes on a terminal: UTF-8 code points, ANSI escape sequences excluded.
