@@ -16,17 +16,19 @@ std::int64_t Emitter::t_ms() const {
   return offset_ + (clock_.now() - origin_).count();
 }
 
-Event Emitter::emit(EventType type, const std::string& stage, std::string summary,
-                    nlohmann::json data) {
+Event Emitter::emit(const std::string& stage, std::string summary, events::Payload payload) {
   Event e;
-  e.type = type;
+  e.type = events::type_of(payload);
   e.seq = ++seq_;
   e.time = clock_.wall();
   e.t_ms = t_ms();
   const Secrets& s = secrets();
   e.stage = stage;
   e.summary = s.empty() ? std::move(summary) : s.redact(std::string_view(summary));
-  e.data = s.empty() ? std::move(data) : s.redact(data);
+  // Every string the payload carries, whatever its type: redacted as the JSON it is written as.
+  e.payload = s.empty()
+                  ? std::move(payload)
+                  : events::payload_from_json(e.type, s.redact(events::payload_to_json(payload)));
   for (EventSink* sink : sinks_) sink->on_event(e);
   return e;
 }

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/events.hpp"
+#include "events/event.hpp"
 #include "ports/clock.hpp"
 
 namespace rollout::engine {
@@ -16,9 +16,8 @@ class Emitter {
   // t_ms continues from `t_offset_ms` (a resumed rollout keeps counting), seq from `seq`.
   Emitter(Clock& clock, std::int64_t t_offset_ms = 0, std::uint64_t seq = 0);
   void subscribe(EventSink* sink);
-  // Returns the event as subscribers saw it.
-  Event emit(EventType type, const std::string& stage, std::string summary,
-             nlohmann::json data = nlohmann::json::object());
+  // Returns the event as subscribers saw it; its type is the payload's.
+  Event emit(const std::string& stage, std::string summary, events::Payload payload);
   std::int64_t t_ms() const;  // what the next event's t_ms would be
 
  private:

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "core/utc_time.hpp"
 #include "engine/preflight.hpp"
 #include "runbook/bindings.hpp"
 
@@ -22,7 +23,7 @@ bool is_boundary(const Event& e) {
     case EventType::preflight:
       return false;
     case EventType::step_started:
-      return e.data.value("kind", "") == "weight";
+      return e.as<events::StepStarted>()->kind == "weight";
     default:
       return true;
   }
@@ -65,9 +66,8 @@ void Engine::subscribe(EventSink* sink) {
   if (sink) subscribers_.push_back(sink);
 }
 
-void Engine::emit(EventType type, const std::string& stage, std::string summary,
-                  nlohmann::json data) {
-  emitter_->emit(type, stage, std::move(summary), std::move(data));
+void Engine::emit(const std::string& stage, std::string summary, events::Payload payload) {
+  emitter_->emit(stage, std::move(summary), std::move(payload));
 }
 
 void Engine::save_state(const std::string& status) {
@@ -78,8 +78,7 @@ void Engine::save_state(const std::string& status) {
   state["name"] = book_.rollout.name;
   state["runbook"] = book_.path;
   state["dry_run"] = opts_.dry_run;
-  state["updated"] =
-      to_json(Event{EventType::warning, 0, ports_.clock.wall(), 0, "", "", {}})["time"];
+  state["updated"] = utc_iso8601(ports_.clock.wall(), /*millis=*/true);
   (void)ports_.store.save_state(state);
 }
 
@@ -88,14 +87,12 @@ Expander Engine::expander_for(const runbook::Stage* stage) const {
   return runbook::bind_step(expander_, stage, replayer_.position().split.canary);
 }
 
-namespace {
-nlohmann::json stage_list(const runbook::Runbook& book) {
-  nlohmann::json stages = nlohmann::json::array();
-  for (const auto& s : book.stages)
-    stages.push_back({{"name", s.name}, {"weight", s.weight}, {"hold_ms", s.hold.count()}});
-  return stages;
+events::RolloutStarted Engine::started_payload(bool resumed, std::string from_stage) const {
+  events::RolloutStarted p{
+      book_.path, book_.rollout.name, opts_.dry_run, resumed, std::move(from_stage), opts_.by, {}};
+  for (const auto& s : book_.stages) p.stages.push_back({s.name, s.weight, s.hold.count()});
+  return p;
 }
-}  // namespace
 
 ExitCode Engine::start() {
   emitter_ = std::make_unique<Emitter>(ports_.clock, 0, 0);
@@ -110,20 +107,17 @@ ExitCode Engine::start() {
     for (std::size_t i = 0; i < book_.stages.size(); ++i)
       if (book_.stages[i].name == opts_.from_stage) from = static_cast<int>(i);
   }
-  nlohmann::json data = {{"runbook", book_.path},    {"name", book_.rollout.name},
-                         {"dry_run", opts_.dry_run}, {"resumed", false},
-                         {"by", opts_.by},           {"stages", stage_list(book_)}};
-  if (!opts_.from_stage.empty()) data["from_stage"] = opts_.from_stage;
-  emit(EventType::rollout_started, "",
+  emit("",
        fmt::format("{} {}: {} stage{}{}", opts_.dry_run ? "rehearsing" : "starting",
                    book_.rollout.name, book_.stages.size(), book_.stages.size() == 1 ? "" : "s",
                    opts_.from_stage.empty() ? "" : ", from stage " + opts_.from_stage),
-       std::move(data));
+       started_payload(false, opts_.from_stage));
   save_state("running");
   if (from < 0) {
-    emit(EventType::warning, "", fmt::format("no stage named '{}'", opts_.from_stage),
-         {{"message", fmt::format("no stage named '{}'", opts_.from_stage)}});
-    return finish("preflight_failed", ExitCode::usage, "no such stage: " + opts_.from_stage);
+    const std::string why = fmt::format("no stage named '{}'", opts_.from_stage);
+    emit("", why, events::Warning{why});
+    return finish(events::FinishedOutcome::preflight_failed, ExitCode::usage,
+                  "no such stage: " + opts_.from_stage);
   }
 
   if (!opts_.skip_preflight) {
@@ -131,8 +125,9 @@ ExitCode Engine::start() {
     in.allow_any_split = !opts_.from_stage.empty();
     in.extra = opts_.preflight_extra;
     PreflightResult r = run_preflight(in);
-    emit(EventType::preflight, "", r.summary(), r.to_json());
-    if (!r.ok) return finish("preflight_failed", ExitCode::usage, r.summary());
+    emit("", r.summary(), r.payload());
+    if (!r.ok)
+      return finish(events::FinishedOutcome::preflight_failed, ExitCode::usage, r.summary());
   }
 
   Position p;
@@ -163,13 +158,10 @@ ExitCode Engine::resume(const std::vector<Event>& journal, std::optional<Control
       : p.stage < static_cast<int>(book_.stages.size())
           ? fmt::format("stage {} ({})", book_.stages[p.stage].name, to_string(p.phase))
           : "the end";
-  nlohmann::json data = {{"runbook", book_.path},    {"name", book_.rollout.name},
-                         {"dry_run", opts_.dry_run}, {"resumed", true},
-                         {"by", opts_.by},           {"stages", stage_list(book_)}};
-  if (p.stage < static_cast<int>(book_.stages.size()))
-    data["from_stage"] = book_.stages[p.stage].name;
-  emit(EventType::rollout_started, "", fmt::format("resuming {} at {}", book_.rollout.name, at),
-       std::move(data));
+  emit("", fmt::format("resuming {} at {}", book_.rollout.name, at),
+       started_payload(true, p.stage < static_cast<int>(book_.stages.size())
+                                 ? book_.stages[p.stage].name
+                                 : std::string()));
   save_state("running");
   const ExitCode code = run(p, true);
   emitter_.reset();
@@ -178,15 +170,17 @@ ExitCode Engine::resume(const std::vector<Event>& journal, std::optional<Control
 
 ExitCode Engine::run(Position from, bool resumed) {
   if (!opts_.journal_damage.empty()) {
-    emit(EventType::warning, "",
+    emit("",
          fmt::format("journal damaged at {}: where the rollout stands is uncertain; only a "
                      "rollback (from its first step) is done",
                      opts_.journal_damage),
-         {{"message", "journal damaged at " + opts_.journal_damage}});
+         events::Warning{"journal damaged at " + opts_.journal_damage});
     if (from.phase == Phase::rollback) from.step = 0;
   }
   if (from.phase == Phase::rollback) {
-    const std::string trigger = from.rollback_trigger.empty() ? "abort" : from.rollback_trigger;
+    // An unknown (or missing) trigger was an operator's: an abort is the safe reading.
+    auto trigger = events::from_string(from.rollback_trigger, events::RollbackTrigger{});
+    if (trigger == events::RollbackTrigger::unknown) trigger = events::RollbackTrigger::abort;
     // A resumed rollback starts over from the first step not known to be done; an abort
     // given now does not change what is left.
     pull_requests();
@@ -206,10 +200,12 @@ ExitCode Engine::run(Position from, bool resumed) {
   }
   if (from.phase == Phase::done) {
     // Everything was done before the crash but the ending was not written.
-    if (from.rollback_trigger.empty()) return finish("completed", ExitCode::ok, "");
-    if (from.rollback_trigger == "abort" || from.rollback_trigger == "interrupt")
-      return finish("aborted", ExitCode::aborted, from.rollback_reason);
-    return finish("rolled_back", ExitCode::rolled_back, from.rollback_reason);
+    using events::FinishedOutcome;
+    if (from.rollback_trigger.empty()) return finish(FinishedOutcome::completed, ExitCode::ok, "");
+    if (events::operator_asked(
+            events::from_string(from.rollback_trigger, events::RollbackTrigger{})))
+      return finish(FinishedOutcome::aborted, ExitCode::aborted, from.rollback_reason);
+    return finish(FinishedOutcome::rolled_back, ExitCode::rolled_back, from.rollback_reason);
   }
   const int n = static_cast<int>(book_.stages.size());
   for (int i = std::max(0, from.stage); i < n; ++i) {
@@ -229,31 +225,29 @@ ExitCode Engine::run(Position from, bool resumed) {
     }
     if (auto flow = run_stage(static_cast<std::size_t>(i), at)) return flow->code;
   }
-  emit(EventType::completed, "",
+  emit("",
        fmt::format("{} completed: {}% on the new version", book_.rollout.name,
                    replayer_.position().split.canary),
-       {{"duration_ms", (ports_.clock.now() - started_at_).count()}});
-  return finish("completed", ExitCode::ok, "");
+       events::Completed{(ports_.clock.now() - started_at_).count()});
+  return finish(events::FinishedOutcome::completed, ExitCode::ok, "");
 }
 
 Engine::Flow Engine::run_stage(std::size_t index, Position& at) {
   const runbook::Stage& stage = book_.stages[index];
   const Duration stage_t0 = ports_.clock.now();
   if (!at.stage_announced || at.stage != static_cast<int>(index)) {
-    emit(EventType::stage_started, stage.name,
+    emit(stage.name,
          fmt::format("stage {} ({}/{}): {}% for {}", stage.name, index + 1, book_.stages.size(),
                      stage.weight, format_duration(stage.hold)),
-         {{"index", index},
-          {"weight", stage.weight},
-          {"hold_ms", stage.hold.count()},
-          {"interval_ms", stage.interval.count()}});
+         events::StageStarted{static_cast<int>(index), stage.weight, stage.hold.count(),
+                              stage.interval.count()});
     save_state("running");
     at.phase = Phase::before;
     at.step = 0;
   }
   measurements_ = 0;
   if (at.phase == Phase::before) {
-    if (auto flow = run_steps(stage.before, "before", at.step, stage)) return flow;
+    if (auto flow = run_steps(stage.before, events::StepPhase::before, at.step, stage)) return flow;
     if (auto flow = set_stage_weight(stage)) return flow;
     at.phase = Phase::hold;
     at.hold_remaining_ms = -1;
@@ -266,18 +260,20 @@ Engine::Flow Engine::run_stage(std::size_t index, Position& at) {
     at.step = 0;
   }
   if (at.phase == Phase::after) {
-    if (auto flow = run_steps(stage.after, "after", at.step, stage)) return flow;
+    if (auto flow = run_steps(stage.after, events::StepPhase::after, at.step, stage)) return flow;
   }
-  emit(EventType::stage_completed, stage.name,
+  emit(stage.name,
        fmt::format("stage {} done after {}", stage.name,
                    format_duration(ports_.clock.now() - stage_t0)),
-       {{"duration_ms", (ports_.clock.now() - stage_t0).count()}, {"measurements", measurements_}});
+       events::StageCompleted{(ports_.clock.now() - stage_t0).count(), measurements_});
   save_state("running");
   return std::nullopt;
 }
 
-Engine::Flow Engine::run_steps(const std::vector<runbook::Step>& steps, const char* phase, int from,
+Engine::Flow Engine::run_steps(const std::vector<runbook::Step>& steps,
+                               events::StepPhase step_phase, int from,
                                const runbook::Stage& stage) {
+  const std::string_view phase = events::to_string(step_phase);
   for (int j = std::max(0, from); j < static_cast<int>(steps.size()); ++j) {
     if (auto req = take(false)) {
       if (auto flow = on_request(*req, stage.name, false)) return flow;
@@ -285,20 +281,17 @@ Engine::Flow Engine::run_steps(const std::vector<runbook::Step>& steps, const ch
     const runbook::Step& step = steps[j];
     const std::string desc = describe(step, &stage);
     const std::string kind = runbook::step_kind(step.action);
-    emit(EventType::step_started, stage.name, fmt::format("{} step: {}", phase, desc),
-         {{"phase", phase}, {"index", j}, {"kind", kind}, {"description", desc}});
+    emit(stage.name, fmt::format("{} step: {}", phase, desc),
+         events::StepStarted{step_phase, j, kind, desc});
     const Duration t0 = ports_.clock.now();
     StepResult r = execute(step, &stage, std::nullopt, false);
     if (r.stop) return r.stop;
-    nlohmann::json data = {{"phase", phase}, {"index", j},
-                           {"kind", kind},   {"description", desc},
-                           {"ok", r.ok},     {"duration_ms", (ports_.clock.now() - t0).count()}};
-    if (!r.detail.empty()) data["detail"] = r.detail;
-    if (!r.output.empty()) data["output"] = r.output;
-    emit(EventType::step_finished, stage.name,
+    events::StepFinished done{
+        step_phase, j, kind, desc, r.ok, (ports_.clock.now() - t0).count(), r.detail, r.output};
+    emit(stage.name,
          fmt::format("{} step {}: {}{}", phase, r.ok ? "done" : "FAILED", desc,
                      r.detail.empty() ? "" : " (" + r.detail + ")"),
-         std::move(data));
+         std::move(done));
     if (r.request) {
       if (auto flow = on_request(*r.request, stage.name, false)) return flow;
     }
@@ -315,7 +308,7 @@ Engine::Flow Engine::set_stage_weight(const runbook::Stage& stage) {
     if (auto flow = on_request(*r.request, stage.name, false)) return flow;
   }
   if (!r.ok)
-    return Stop{rollback("step_failed",
+    return Stop{rollback(events::RollbackTrigger::step_failed,
                          fmt::format("setting weight {}% failed: {}", stage.weight, r.detail))};
   return std::nullopt;
 }
@@ -327,17 +320,16 @@ void Engine::pull_requests() {
     if (r->kind == ControlRequest::Kind::interrupt) {
       ++interrupts_;
       if (in_rollback_ && interrupts_ < 2) {
-        emit(EventType::warning, "",
-             "rolling back: interrupt again to stop the rollback (it will be left incomplete)",
-             {{"message", "interrupt during rollback ignored; a second one stops it"}});
+        emit("", "rolling back: interrupt again to stop the rollback (it will be left incomplete)",
+             events::Warning{"interrupt during rollback ignored; a second one stops it"});
         continue;
       }
     }
     if (in_rollback_ && r->kind != ControlRequest::Kind::interrupt) {
-      emit(EventType::warning, "", "already rolling back; request ignored",
-           {{"message",
-             fmt::format("{} request from {} ignored during rollback",
-                         r->kind == ControlRequest::Kind::abort ? "abort" : "advance", r->by)}});
+      emit("", "already rolling back; request ignored",
+           events::Warning{fmt::format("{} request from {} ignored during rollback",
+                                       r->kind == ControlRequest::Kind::abort ? "abort" : "advance",
+                                       r->by)});
       continue;
     }
     pending_.push_back(std::move(*r));

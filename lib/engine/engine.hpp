@@ -14,9 +14,9 @@
 #include "core/exit_status.hpp"
 #include "core/template.hpp"
 #include "engine/emitter.hpp"
-#include "engine/events.hpp"
 #include "engine/gate_eval.hpp"
 #include "engine/position.hpp"
+#include "events/event.hpp"
 #include "ports/clock.hpp"
 #include "ports/control.hpp"
 #include "ports/health_probe.hpp"
@@ -85,14 +85,20 @@ class Engine {
     std::string output;
     std::optional<ControlRequest> request;  // an abort/interrupt that cut the step short
     std::optional<Stop> stop;               // the step itself ended the run (pause, 5)
-    std::string trigger = "step_failed";    // rollback trigger when !ok
+    events::RollbackTrigger trigger = events::RollbackTrigger::step_failed;  // when !ok
   };
 
   ExitCode run(Position from, bool resumed);
   Flow run_stage(std::size_t index, Position& at);
-  Flow run_steps(const std::vector<runbook::Step>& steps, const char* phase, int from,
+  Flow run_steps(const std::vector<runbook::Step>& steps, events::StepPhase phase, int from,
                  const runbook::Stage& stage);
   Flow hold(const runbook::Stage& stage, std::int64_t remaining_ms);
+  // The passes of a hold (hold.cpp); nullopt: the hold goes on.
+  struct HoldState;
+  std::optional<Flow> hold_over(HoldState& h);
+  std::optional<Flow> hold_wait(HoldState& h);
+  void record_measurements(HoldState& h);
+  std::optional<Flow> act_on_breaches(HoldState& h);
   Flow wait_for_operator(const runbook::Stage& stage, const std::string& reason);
   Flow act_on_breach(const runbook::Stage& stage, const std::string& why);
   Flow extension_over(const runbook::Stage& stage, const std::vector<GateTracker>& trackers,
@@ -126,8 +132,8 @@ class Engine {
                                 const runbook::Stage* stage);
 
   // Rollback and endings (rollback.cpp).
-  ExitCode rollback(const std::string& trigger, const std::string& reason, int from_step = 0);
-  ExitCode finish(const std::string& outcome, ExitCode code, const std::string& reason);
+  ExitCode rollback(events::RollbackTrigger trigger, const std::string& reason, int from_step = 0);
+  ExitCode finish(events::FinishedOutcome outcome, ExitCode code, const std::string& reason);
   Flow on_request(const ControlRequest& request, const std::string& stage, bool in_hold);
   ExitCode pause_exit(const std::string& reason, const std::string& stage);
 
@@ -149,8 +155,8 @@ class Engine {
   Flow check_router_on_resume();
 
   Expander expander_for(const runbook::Stage* stage) const;
-  void emit(EventType type, const std::string& stage, std::string summary,
-            nlohmann::json data = nlohmann::json::object());
+  events::RolloutStarted started_payload(bool resumed, std::string from_stage) const;
+  void emit(const std::string& stage, std::string summary, events::Payload payload);
   void save_state(const std::string& status);
 
   const runbook::Runbook& book_;

@@ -92,11 +92,11 @@ void GateTracker::record(Outcome outcome, Duration now, const runbook::Gate& gat
 std::optional<GateTracker::Breach> GateTracker::breached(const runbook::Stage& stage) const {
   if (!latest_ || episode_) return std::nullopt;
   if (*latest_ == Outcome::fail && fails_ >= std::max(1, stage.failure_limit))
-    return Breach{"failure", stage.failure_limit};
+    return Breach{events::BreachCounter::failure, stage.failure_limit};
   if (*latest_ == Outcome::inconclusive && inconclusives_ >= std::max(1, stage.inconclusive_limit))
-    return Breach{"inconclusive", stage.inconclusive_limit};
+    return Breach{events::BreachCounter::inconclusive, stage.inconclusive_limit};
   if (*latest_ == Outcome::error && errors_ >= std::max(1, stage.error_limit))
-    return Breach{"error", stage.error_limit};
+    return Breach{events::BreachCounter::error, stage.error_limit};
   return std::nullopt;
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/outcome.hpp"
+#include "events/enums.hpp"
 #include "ports/metric_source.hpp"
 #include "runbook/model.hpp"
 
@@ -32,7 +33,7 @@ bool compare(double value, runbook::CompareOp op, double threshold);
 class GateTracker {
  public:
   struct Breach {
-    std::string counter;  // "failure" | "inconclusive" | "error"
+    events::BreachCounter counter = events::BreachCounter::failure;
     int limit = 0;
   };
   void record(Outcome outcome, Duration now, const runbook::Gate& gate);

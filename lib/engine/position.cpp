@@ -3,22 +3,9 @@
 
 #include <algorithm>
 
-#include "core/json_get.hpp"
+#include "core/overloaded.hpp"
 
 namespace rollout::engine {
-
-namespace {
-
-std::int64_t int_of(const nlohmann::json& data, const char* key, std::int64_t fallback) {
-  auto it = data.find(key);
-  return it != data.end() && it->is_number() ? it->get<std::int64_t>() : fallback;
-}
-bool bool_of(const nlohmann::json& data, const char* key, bool fallback) {
-  auto it = data.find(key);
-  return it != data.end() && it->is_boolean() ? it->get<bool>() : fallback;
-}
-
-}  // namespace
 
 const char* to_string(Phase phase) {
   switch (phase) {
@@ -67,129 +54,104 @@ nlohmann::json Position::to_json() const {
 }
 
 void Replayer::apply(const Event& e) {
+  using namespace events;
   Position& p = p_;
-  std::int64_t& hold_start_t = hold_start_t_;
-  std::int64_t& hold_start_remaining = hold_start_remaining_;
-  {
-    const auto& d = e.data;
-    p.last_t_ms = std::max(p.last_t_ms, e.t_ms);
-    p.last_seq = std::max(p.last_seq, e.seq);
-    switch (e.type) {
-      case EventType::rollout_started: {
-        const bool resumed = bool_of(d, "resumed", false);
-        if (!resumed || !p.started) {
-          const std::int64_t t = p.last_t_ms;
-          const std::uint64_t s = p.last_seq;
-          p = Position{};
-          p.last_t_ms = t;
-          p.last_seq = s;
-        }
-        p.started = true;
-        p.name = json_string(d, "name");
-        p.runbook = json_string(d, "runbook");
-        p.dry_run = bool_of(d, "dry_run", false);
-        p.outcome.clear();
-        p.exit_code = -1;
-        p.reason.clear();
-        break;
-      }
-      case EventType::stage_started:
-        p.stage = static_cast<int>(int_of(d, "index", p.stage));
-        p.stage_name = e.stage;
-        p.stage_announced = true;
-        p.phase = Phase::before;
-        p.step = 0;
-        p.hold_remaining_ms = -1;
-        p.awaiting_approval = false;
-        break;
-      case EventType::step_started: {
-        const std::string phase = json_string(d, "phase");
-        if (phase == "before" || phase == "after") {
-          p.phase = phase == "before" ? Phase::before : Phase::after;
-          p.step = static_cast<int>(int_of(d, "index", p.step));
-        }
-        break;
-      }
-      case EventType::step_finished: {
-        const std::string phase = json_string(d, "phase");
-        if ((phase == "before" || phase == "after") && bool_of(d, "ok", false)) {
-          p.phase = phase == "before" ? Phase::before : Phase::after;
-          p.step = static_cast<int>(int_of(d, "index", p.step)) + 1;
-        }
-        break;
-      }
-      case EventType::weight_set:
-        if (bool_of(d, "ok", false)) {
-          p.split.stable = static_cast<int>(int_of(d, "stable", p.split.stable));
-          p.split.canary = static_cast<int>(int_of(d, "canary", p.split.canary));
-          p.split_known = true;
-        }
-        break;
-      case EventType::hold_started:
-        p.phase = Phase::hold;
-        hold_start_t = e.t_ms;
-        hold_start_remaining = int_of(d, "remaining_ms", int_of(d, "hold_ms", 0));
-        p.hold_remaining_ms = hold_start_remaining;
-        break;
-      case EventType::awaiting_approval:
-        p.awaiting_approval = true;
-        break;
-      case EventType::advanced:
-        if (p.phase == Phase::hold) {
-          p.phase = Phase::after;
-          p.step = 0;
-          p.hold_remaining_ms = 0;
-          p.awaiting_approval = false;
-        }
-        break;
-      case EventType::paused:
-        p.reason = json_string(d, "reason");
-        break;
-      case EventType::stage_completed:
-        p.stage += 1;
-        p.stage_name.clear();
-        p.stage_announced = false;
-        p.phase = Phase::before;
-        p.step = 0;
-        p.hold_remaining_ms = -1;
-        p.awaiting_approval = false;
-        break;
-      case EventType::rollback_started:
-        p.phase = Phase::rollback;
-        p.step = 0;
-        p.rollback_trigger = json_string(d, "trigger");
-        p.rollback_reason = json_string(d, "reason");
-        p.undone.clear();
-        break;
-      case EventType::rollback_step:
-        if (bool_of(d, "ok", false)) p.step = static_cast<int>(int_of(d, "index", p.step)) + 1;
-        break;
-      case EventType::rollback_finished:
-        if (bool_of(d, "ok", false)) {
-          p.phase = Phase::done;
-          p.undone.clear();
-        } else {
-          p.undone.clear();
-          if (auto it = d.find("undone"); it != d.end() && it->is_array())
-            for (const auto& u : *it)
-              if (u.is_string()) p.undone.push_back(u.get<std::string>());
-        }
-        break;
-      case EventType::completed:
-        p.phase = Phase::done;
-        break;
-      case EventType::finished:
-        p.outcome = json_string(d, "outcome");
-        p.exit_code = static_cast<int>(int_of(d, "exit_code", -1));
-        p.reason = json_string(d, "reason");
-        break;
-      default:
-        break;
-    }
-    if (p.phase == Phase::hold && e.type != EventType::hold_started)
-      p.hold_remaining_ms =
-          std::max<std::int64_t>(0, hold_start_remaining - (e.t_ms - hold_start_t));
-  }
+  p.last_t_ms = std::max(p.last_t_ms, e.t_ms);
+  p.last_seq = std::max(p.last_seq, e.seq);
+  // A before/after step moves the position; a rollback step is counted by rollback_step.
+  auto in_stage_phase = [](StepPhase ph) {
+    return ph == StepPhase::before || ph == StepPhase::after;
+  };
+  // Before stage `index`'s first step (announced: its stage_started is in the journal).
+  auto at_stage_start = [&p](int index, const std::string& name, bool announced) {
+    p.stage = index;
+    p.stage_name = name;
+    p.stage_announced = announced;
+    p.phase = Phase::before;
+    p.step = 0;
+    p.hold_remaining_ms = -1;
+    p.awaiting_approval = false;
+  };
+  auto phase_of = [](StepPhase ph) {
+    return ph == StepPhase::before ? Phase::before : Phase::after;
+  };
+  std::visit(Overloaded{
+                 [&](const RolloutStarted& d) {
+                   if (!d.resumed || !p.started) {
+                     const std::int64_t t = p.last_t_ms;
+                     const std::uint64_t s = p.last_seq;
+                     p = Position{};
+                     p.last_t_ms = t;
+                     p.last_seq = s;
+                   }
+                   p.started = true;
+                   p.name = d.name;
+                   p.runbook = d.runbook;
+                   p.dry_run = d.dry_run;
+                   p.outcome.clear();
+                   p.exit_code = -1;
+                   p.reason.clear();
+                 },
+                 [&](const StageStarted& d) { at_stage_start(d.index, e.stage, true); },
+                 [&](const StepStarted& d) {
+                   if (!in_stage_phase(d.phase)) return;
+                   p.phase = phase_of(d.phase);
+                   p.step = d.index;
+                 },
+                 [&](const StepFinished& d) {
+                   if (!in_stage_phase(d.phase) || !d.ok) return;
+                   p.phase = phase_of(d.phase);
+                   p.step = d.index + 1;
+                 },
+                 [&](const WeightSet& d) {
+                   if (!d.ok) return;
+                   p.split = Split{d.stable, d.canary};
+                   p.split_known = true;
+                 },
+                 [&](const HoldStarted& d) {
+                   p.phase = Phase::hold;
+                   hold_start_t_ = e.t_ms;
+                   hold_start_remaining_ = d.remaining_ms;
+                   p.hold_remaining_ms = hold_start_remaining_;
+                 },
+                 [&](const AwaitingApproval&) { p.awaiting_approval = true; },
+                 [&](const Advanced&) {
+                   if (p.phase != Phase::hold) return;
+                   p.phase = Phase::after;
+                   p.step = 0;
+                   p.hold_remaining_ms = 0;
+                   p.awaiting_approval = false;
+                 },
+                 [&](const Paused& d) { p.reason = d.reason; },
+                 [&](const StageCompleted&) { at_stage_start(p.stage + 1, "", false); },
+                 [&](const RollbackStarted& d) {
+                   p.phase = Phase::rollback;
+                   p.step = 0;
+                   // A rollback of unknown cause (a damaged journal) is taken as an operator's.
+                   p.rollback_trigger = to_string(
+                       d.trigger == RollbackTrigger::unknown ? RollbackTrigger::abort : d.trigger);
+                   p.rollback_reason = d.reason;
+                   p.undone.clear();
+                 },
+                 [&](const RollbackStep& d) {
+                   if (d.ok) p.step = d.index + 1;
+                 },
+                 [&](const RollbackFinished& d) {
+                   if (d.ok) p.phase = Phase::done;
+                   p.undone = d.ok ? std::vector<std::string>{} : d.undone;
+                 },
+                 [&](const Completed&) { p.phase = Phase::done; },
+                 [&](const Finished& d) {
+                   p.outcome = to_string(d.outcome);
+                   p.exit_code = d.exit_code;
+                   p.reason = d.reason;
+                 },
+                 [](const auto&) {},
+             },
+             e.payload);
+  if (p.phase == Phase::hold && e.type != EventType::hold_started)
+    p.hold_remaining_ms =
+        std::max<std::int64_t>(0, hold_start_remaining_ - (e.t_ms - hold_start_t_));
 }
 
 Position replay(const std::vector<Event>& events) {

@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/events.hpp"
+#include "events/event.hpp"
 #include "ports/router.hpp"
 
 namespace rollout::engine {

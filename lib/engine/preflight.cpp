@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "events/event.hpp"
+
 namespace rollout::engine {
 
 std::string PreflightResult::summary() const {
@@ -19,10 +21,7 @@ std::string PreflightResult::summary() const {
 }
 
 nlohmann::json PreflightResult::to_json() const {
-  nlohmann::json list = nlohmann::json::array();
-  for (const auto& c : checks)
-    list.push_back({{"what", c.what}, {"ok", c.ok}, {"detail", c.detail}});
-  return {{"ok", ok}, {"checks", list}};
+  return events::payload_to_json(payload());
 }
 
 PreflightResult run_preflight(const PreflightInput& in) {

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/template.hpp"
+#include "events/payloads.hpp"
 #include "ports/health_probe.hpp"
 #include "ports/metric_source.hpp"
 #include "ports/router.hpp"
@@ -29,18 +30,15 @@ struct PreflightInput {
   std::vector<nlohmann::json> extra;
 };
 
-struct PreflightCheck {
-  std::string what;
-  bool ok = false;
-  std::string detail;
-};
+using PreflightCheck = events::PreflightCheck;  // what, ok, detail
 
 struct PreflightResult {
   bool ok = true;
   std::vector<PreflightCheck> checks;
-  std::optional<Split> split;      // as read from the router
-  std::string summary() const;     // "preflight ok (5 checks)" or the first failures
-  nlohmann::json to_json() const;  // the preflight event's data: {ok, checks:[...]}
+  std::optional<Split> split;   // as read from the router
+  std::string summary() const;  // "preflight ok (5 checks)" or the first failures
+  events::Preflight payload() const { return {ok, checks}; }  // the preflight event's
+  nlohmann::json to_json() const;  // that payload as JSON: {ok, checks:[...]}
 };
 
 PreflightResult run_preflight(const PreflightInput& in);

@@ -9,14 +9,15 @@
 
 namespace rollout::engine {
 
-ExitCode Engine::rollback(const std::string& trigger, const std::string& reason, int from_step) {
+ExitCode Engine::rollback(events::RollbackTrigger trigger, const std::string& reason,
+                          int from_step) {
   std::vector<runbook::Step> steps = book_.rollback.steps;
   if (steps.empty()) steps.push_back(runbook::Step{runbook::WeightStep{0}, std::nullopt, {}});
   const Duration budget = book_.rollback.budget;
   Clock& clock = ports_.clock;
   in_rollback_ = true;
-  emit(EventType::rollback_started, "", fmt::format("rolling back ({}): {}", trigger, reason),
-       {{"reason", reason}, {"trigger", trigger}, {"budget_ms", budget.count()}});
+  emit("", fmt::format("rolling back ({}): {}", events::to_string(trigger), reason),
+       events::RollbackStarted{reason, trigger, budget.count()});
   save_state("rolling_back");
   const Duration t0 = clock.now();
   std::vector<std::string> undone;
@@ -54,17 +55,17 @@ ExitCode Engine::rollback(const std::string& trigger, const std::string& reason,
       backoff = std::min(backoff * 2, Duration(30'000));
     }
     const Duration took = clock.now() - step_t0;
-    nlohmann::json data = {{"index", k},
-                           {"kind", runbook::step_kind(step.action)},
-                           {"description", desc},
-                           {"ok", r.ok && !stopped},
-                           {"duration_ms", took.count()},
-                           {"budget_ms", step_budget.count()},
-                           {"attempts", attempts}};
     if (lock_lost()) break;
-    if (!r.detail.empty()) data["detail"] = r.detail;
-    if (!r.output.empty()) data["output"] = r.output;
-    emit(EventType::rollback_step, "",
+    events::RollbackStep data{k,
+                              runbook::step_kind(step.action),
+                              desc,
+                              r.ok && !stopped,
+                              took.count(),
+                              step_budget.count(),
+                              attempts,
+                              r.detail,
+                              r.output};
+    emit("",
          fmt::format("rollback step {}: {}{}{}", (r.ok && !stopped) ? "done" : "FAILED", desc,
                      attempts > 1 ? fmt::format(" after {} attempts", attempts) : "",
                      r.detail.empty() ? "" : " (" + r.detail + ")"),
@@ -83,53 +84,49 @@ ExitCode Engine::rollback(const std::string& trigger, const std::string& reason,
     return on_distrust("")->code;
   }
   if (stopped) {
-    emit(EventType::interrupted, "", "second interrupt: rollback stopped",
-         {{"signal", "SIGINT"}, {"action", "stop"}});
+    emit("", "second interrupt: rollback stopped",
+         events::Interrupted{"SIGINT", events::InterruptAction::stop});
   }
   const Duration took = clock.now() - t0;
   const bool ok = undone.empty();
-  nlohmann::json data = {{"ok", ok},
-                         {"duration_ms", took.count()},
-                         {"budget_ms", budget.count()},
-                         {"over_budget", took > budget},
-                         {"undone", undone}};
+  events::RollbackFinished data{ok, took.count(), budget.count(), took > budget, undone};
   std::string summary =
       ok ? fmt::format(
                "rollback done in {}{}", format_duration(took),
                took > budget ? fmt::format(" (over its {} budget)", format_duration(budget)) : "")
          : fmt::format("ROLLBACK INCOMPLETE: still to do: {}", fmt::join(undone, "; "));
-  emit(EventType::rollback_finished, "", summary, std::move(data));
+  emit("", summary, std::move(data));
   in_rollback_ = false;
   check_trust();
   if (lock_lost()) return on_distrust("")->code;
   const std::string journal_note = distrust_ ? "; " + unrecorded() : "";
   if (!ok)
-    return finish("rollback_failed", ExitCode::rollback_failed,
+    return finish(events::FinishedOutcome::rollback_failed, ExitCode::rollback_failed,
                   fmt::format("rollback incomplete ({}): still to do: {}{}", reason,
                               fmt::join(undone, "; "), journal_note));
   // Rolled back, but not on a journal that can be trusted: a person must look (exit 6).
   if (distrust_)
-    return finish("journal_failed", ExitCode::rollback_failed,
+    return finish(events::FinishedOutcome::journal_failed, ExitCode::rollback_failed,
                   fmt::format("rolled back ({}); {}", reason, unrecorded()));
-  if (trigger == "abort" || trigger == "interrupt")
-    return finish("aborted", ExitCode::aborted, reason);
-  return finish("rolled_back", ExitCode::rolled_back, reason);
+  if (events::operator_asked(trigger))
+    return finish(events::FinishedOutcome::aborted, ExitCode::aborted, reason);
+  return finish(events::FinishedOutcome::rolled_back, ExitCode::rolled_back, reason);
 }
 
-ExitCode Engine::finish(const std::string& outcome, ExitCode code, const std::string& reason) {
-  emit(EventType::finished, "",
-       fmt::format("{} (exit {}){}", outcome, to_int(code), reason.empty() ? "" : ": " + reason),
-       {{"outcome", outcome}, {"exit_code", to_int(code)}, {"reason", reason}});
-  save_state(outcome);
+ExitCode Engine::finish(events::FinishedOutcome outcome, ExitCode code, const std::string& reason) {
+  const std::string word(events::to_string(outcome));
+  emit("", fmt::format("{} (exit {}){}", word, to_int(code), reason.empty() ? "" : ": " + reason),
+       events::Finished{outcome, to_int(code), reason});
+  save_state(word);
   return code;
 }
 
 ExitCode Engine::pause_exit(const std::string& reason, const std::string& stage) {
-  emit(EventType::paused, stage,
+  emit(stage,
        fmt::format("paused: {}; `rollout advance {}` continues, `rollout abort {}` rolls back",
                    reason, book_.rollout.name, book_.rollout.name),
-       {{"reason", reason}});
-  return finish("paused", ExitCode::paused, reason);
+       events::Paused{reason});
+  return finish(events::FinishedOutcome::paused, ExitCode::paused, reason);
 }
 
 Engine::Flow Engine::on_request(const ControlRequest& request, const std::string& stage,
@@ -142,24 +139,25 @@ Engine::Flow Engine::on_request(const ControlRequest& request, const std::string
     case ControlRequest::Kind::abort: {
       const std::string reason = request.reason.empty() ? "aborted by " + request.by
                                                         : request.reason + " (" + request.by + ")";
-      emit(EventType::abort_requested, stage, "abort requested by " + request.by,
-           {{"by", request.by}, {"reason", request.reason}});
-      return Stop{rollback("abort", reason)};
+      emit(stage, "abort requested by " + request.by,
+           events::AbortRequested{request.by, request.reason});
+      return Stop{rollback(events::RollbackTrigger::abort, reason)};
     }
     case ControlRequest::Kind::interrupt: {
       const bool roll = book_.rollout.on_interrupt == runbook::OnInterrupt::rollback;
       emit(
-          EventType::interrupted, stage,
+          stage,
           roll
               ? "interrupted: rolling back (interrupt again to stop the rollback)"
               : "interrupted: weights kept; `rollout resume` continues, `rollout abort` rolls back",
-          {{"signal", request.by.empty() ? "SIGINT" : request.by},
-           {"action", roll ? "rollback" : "pause"}});
+          events::Interrupted{
+              request.by.empty() ? "SIGINT" : request.by,
+              roll ? events::InterruptAction::rollback : events::InterruptAction::pause});
       if (roll)
-        return Stop{rollback("interrupt",
+        return Stop{rollback(events::RollbackTrigger::interrupt,
                              "interrupted by " + (request.by.empty() ? "SIGINT" : request.by))};
       return Stop{
-          finish("interrupted", ExitCode::interrupted,
+          finish(events::FinishedOutcome::interrupted, ExitCode::interrupted,
                  "interrupted by " + (request.by.empty() ? std::string("SIGINT") : request.by))};
     }
   }

@@ -64,12 +64,10 @@ Engine::StepResult Engine::exec_weight(int canary, const std::string& stage) {
   auto set = ports_.router.set(split);
   r.ok = set.ok();
   if (!r.ok) r.detail = set.error().message;
-  nlohmann::json data = {{"stable", split.stable}, {"canary", split.canary}, {"ok", r.ok}};
-  if (!r.detail.empty()) data["detail"] = r.detail;
-  emit(EventType::weight_set, stage,
+  emit(stage,
        r.ok ? fmt::format("traffic {}/{} (stable/canary)", split.stable, split.canary)
             : fmt::format("setting traffic {}/{} FAILED: {}", split.stable, split.canary, r.detail),
-       std::move(data));
+       events::WeightSet{split.stable, split.canary, r.ok, r.detail});
   save_state(in_rollback_ ? "rolling_back" : "running");  // state.json follows the router
   return r;
 }
@@ -222,9 +220,9 @@ Engine::StepResult Engine::exec_kill(const runbook::KillStep& step, const runboo
   }
   if (out->matched.empty()) {
     // Nothing to kill is fine: a rollback must be repeatable.
-    emit(
-        EventType::warning, stage ? stage->name : std::string(), "kill: no process matched",
-        {{"message", "kill matched no process" + (out->detail.empty() ? "" : ": " + out->detail)}});
+    emit(stage ? stage->name : std::string(), "kill: no process matched",
+         events::Warning{"kill matched no process" +
+                         (out->detail.empty() ? "" : ": " + out->detail)});
   }
   r.ok = out->survivors.empty();
   r.detail =
@@ -291,8 +289,7 @@ Engine::StepResult Engine::exec_pause(const runbook::PauseStep& step, const std:
   if (step.duration) {
     if (auto req = wait_until(clock.now() + *step.duration, true)) {
       if (req->kind == ControlRequest::Kind::advance) {
-        emit(EventType::advanced, stage, fmt::format("pause ended early by {}", req->by),
-             {{"by", req->by}, {"skipped_ms", 0}});
+        emit(stage, fmt::format("pause ended early by {}", req->by), events::Advanced{req->by, 0});
         return r;
       }
       r.ok = false;
@@ -301,19 +298,16 @@ Engine::StepResult Engine::exec_pause(const runbook::PauseStep& step, const std:
     }
     return r;
   }
-  emit(EventType::awaiting_approval, stage,
-       fmt::format("paused until `rollout advance {}`", book_.rollout.name),
-       {{"timeout_ms", step.approval_timeout ? nlohmann::json(step.approval_timeout->count())
-                                             : nlohmann::json(nullptr)}});
+  emit(stage, fmt::format("paused until `rollout advance {}`", book_.rollout.name),
+       events::AwaitingApproval{
+           step.approval_timeout ? std::optional(step.approval_timeout->count()) : std::nullopt});
   if (opts_.auto_approve) {
-    emit(EventType::advanced, stage, "approved (rehearsal)",
-         {{"by", "dry-run"}, {"skipped_ms", 0}});
+    emit(stage, "approved (rehearsal)", events::Advanced{"dry-run", 0});
     return r;
   }
   // An advance already given (by a process that found no runner) passes at once.
   if (auto req = take(true); req && req->kind == ControlRequest::Kind::advance) {
-    emit(EventType::advanced, stage, fmt::format("advanced by {}", req->by),
-         {{"by", req->by}, {"skipped_ms", 0}});
+    emit(stage, fmt::format("advanced by {}", req->by), events::Advanced{req->by, 0});
     return r;
   } else if (req) {
     r.ok = false;
@@ -331,8 +325,7 @@ Engine::StepResult Engine::exec_pause(const runbook::PauseStep& step, const std:
   for (;;) {
     auto req = wait_until(deadline ? *deadline : clock.now() + Duration(3'600'000), true);
     if (req && req->kind == ControlRequest::Kind::advance) {
-      emit(EventType::advanced, stage, fmt::format("advanced by {}", req->by),
-           {{"by", req->by}, {"skipped_ms", 0}});
+      emit(stage, fmt::format("advanced by {}", req->by), events::Advanced{req->by, 0});
       return r;
     }
     if (req) {
@@ -346,7 +339,7 @@ Engine::StepResult Engine::exec_pause(const runbook::PauseStep& step, const std:
       if (step.on_timeout == runbook::OnTimeout::rollback) {
         r.ok = false;
         r.detail = why;
-        r.trigger = "timeout";
+        r.trigger = events::RollbackTrigger::timeout;
         return r;
       }
       r.stop = Stop{pause_exit(why, stage)};

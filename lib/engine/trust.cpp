@@ -44,16 +44,16 @@ Engine::Flow Engine::on_distrust(const std::string& stage) {
         "lock lost ({}): another process may own {} now; this one stops without "
         "touching the router",
         t.why, book_.rollout.name);
-    emit(EventType::warning, stage, why, {{"message", why}});
-    emit(EventType::finished, stage, fmt::format("lock_lost (exit 6): {}", t.why),
-         {{"outcome", "lock_lost"},
-          {"exit_code", to_int(ExitCode::rollback_failed)},
-          {"reason", why}});
+    emit(stage, why, events::Warning{why});
+    emit(stage, fmt::format("lock_lost (exit 6): {}", t.why),
+         events::Finished{events::FinishedOutcome::lock_lost, to_int(ExitCode::rollback_failed),
+                          why});
     return Stop{ExitCode::rollback_failed};
   }
   const std::string why = fmt::format("journal not durable ({}): rolling back", t.why);
-  emit(EventType::warning, stage, why, {{"message", why}});
-  return Stop{rollback("journal", "the journal cannot be written: " + t.why)};
+  emit(stage, why, events::Warning{why});
+  return Stop{
+      rollback(events::RollbackTrigger::journal, "the journal cannot be written: " + t.why)};
 }
 
 Engine::Flow Engine::check_router_on_resume() {
@@ -66,8 +66,8 @@ Engine::Flow Engine::check_router_on_resume() {
       "the router reads {}/{} but the journal says {}/{}: the journal may have lost its last "
       "records; nothing moves toward the canary (`rollout abort {}` rolls back)",
       read->stable, read->canary, journal.stable, journal.canary, book_.rollout.name);
-  emit(EventType::warning, "", why, {{"message", why}});
-  return Stop{finish("uncertain", ExitCode::rollback_failed, why)};
+  emit("", why, events::Warning{why});
+  return Stop{finish(events::FinishedOutcome::uncertain, ExitCode::rollback_failed, why)};
 }
 
 }  // namespace rollout::engine

@@ -8,7 +8,7 @@
 
 #include "core/result.hpp"
 #include "core/template.hpp"
-#include "engine/events.hpp"
+#include "events/event.hpp"
 #include "ports/health_probe.hpp"
 #include "ports/http_client.hpp"
 #include "ports/metric_source.hpp"

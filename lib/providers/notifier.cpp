@@ -17,56 +17,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// The runbook's names for events (the same as engine/events.cpp's; kept here so this
-// module links without the engine). -Wswitch flags a new event type.
-const char* event_name(EventType type) {
-  switch (type) {
-    case EventType::rollout_started:
-      return "rollout_started";
-    case EventType::preflight:
-      return "preflight";
-    case EventType::stage_started:
-      return "stage_started";
-    case EventType::step_started:
-      return "step_started";
-    case EventType::step_finished:
-      return "step_finished";
-    case EventType::weight_set:
-      return "weight_set";
-    case EventType::hold_started:
-      return "hold_started";
-    case EventType::gate_measured:
-      return "gate_measured";
-    case EventType::breach:
-      return "breach";
-    case EventType::awaiting_approval:
-      return "awaiting_approval";
-    case EventType::advanced:
-      return "advanced";
-    case EventType::paused:
-      return "paused";
-    case EventType::abort_requested:
-      return "abort_requested";
-    case EventType::interrupted:
-      return "interrupted";
-    case EventType::stage_completed:
-      return "stage_completed";
-    case EventType::rollback_started:
-      return "rollback_started";
-    case EventType::rollback_step:
-      return "rollback_step";
-    case EventType::rollback_finished:
-      return "rollback_finished";
-    case EventType::completed:
-      return "completed";
-    case EventType::warning:
-      return "warning";
-    case EventType::finished:
-      return "finished";
-  }
-  return "unknown";
-}
-
 // Inside a JSON body, substituted values are escaped as string contents, so a summary
 // with quotes cannot break the document.
 std::string json_escaped(const std::string& value) {
@@ -117,7 +67,7 @@ class WebhookNotifier final : public EventSink {
   }
 
   void on_event(const Event& event) override {
-    const std::string name = event_name(event.type);
+    const std::string name(to_string(event.type));
     for (const auto& hook : hooks_) {
       if (std::find(hook.events.begin(), hook.events.end(), name) == hook.events.end()) continue;
       const bool json = looks_like_json(hook.body);

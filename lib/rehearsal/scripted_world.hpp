@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/events.hpp"
+#include "events/event.hpp"
 #include "ports/health_probe.hpp"
 #include "ports/http_client.hpp"
 #include "ports/metric_source.hpp"

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/result.hpp"
-#include "engine/events.hpp"
+#include "events/event.hpp"
 
 namespace rollout::report {
 

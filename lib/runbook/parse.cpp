@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "core/suggest.hpp"
+#include "events/event_type.hpp"
 #include "runbook/gate.hpp"
 #include "runbook/kind_table.hpp"
 #include "runbook/parse.hpp"
@@ -21,14 +22,11 @@ namespace {
 const std::vector<std::string> kTopKeys = {"rollout", "vars",  "router", "metrics", "checks",
                                            "health",  "stage", "notify", "rollback"};
 
-// The event types of engine/events.hpp a [[notify]] may subscribe to (the runbook layer
-// sits below the engine, so the list is repeated here).
-const std::vector<std::string> kEventNames = {
-    "rollout_started",  "preflight",     "stage_started",     "step_started", "step_finished",
-    "weight_set",       "hold_started",  "gate_measured",     "breach",       "awaiting_approval",
-    "advanced",         "paused",        "abort_requested",   "interrupted",  "stage_completed",
-    "rollback_started", "rollback_step", "rollback_finished", "completed",    "warning",
-    "finished"};
+// The event types a [[notify]] may subscribe to: events/event_type.hpp's one list.
+const std::vector<std::string>& event_names() {
+  static const std::vector<std::string> names(event_type_names().begin(), event_type_names().end());
+  return names;
+}
 
 bool valid_rollout_name(const std::string& s) {
   if (s.empty() || s[0] == '.' || s[0] == '-' || s.size() > 100) return false;
@@ -280,9 +278,9 @@ void parse_notify(const toml::table& doc, Runbook& book, Reader& r) {
       const auto& arr = *t->get("events")->as_array();
       for (std::size_t i = 0; i < ev->size(); ++i) {
         const std::string& name = (*ev)[i];
-        if (std::find(kEventNames.begin(), kEventNames.end(), name) == kEventNames.end())
+        if (std::find(event_names().begin(), event_names().end(), name) == event_names().end())
           r.error(Reader::pos(*arr.get(i)),
-                  "unknown event '" + name + "'" + did_you_mean(name, kEventNames) +
+                  "unknown event '" + name + "'" + did_you_mean(name, event_names()) +
                       " (events: breach, rollback_finished, paused, completed, finished, ...)");
         else
           nt.events.push_back(name);

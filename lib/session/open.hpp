@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "core/result.hpp"
-#include "engine/events.hpp"
+#include "events/event.hpp"
 #include "engine/position.hpp"
 #include "state/file_store.hpp"
 #include "state/lock.hpp"

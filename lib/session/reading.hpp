@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/events.hpp"
+#include "events/event.hpp"
 #include "engine/position.hpp"
 #include "state/file_store.hpp"
 #include "state/lock.hpp"

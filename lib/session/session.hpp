@@ -14,7 +14,7 @@
 
 #include "core/exit_status.hpp"
 #include "core/result.hpp"
-#include "engine/events.hpp"
+#include "events/event.hpp"
 #include "ports/control.hpp"
 #include "runbook/model.hpp"
 

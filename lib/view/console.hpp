@@ -8,7 +8,7 @@
 #include <memory>
 #include <string_view>
 
-#include "engine/events.hpp"
+#include "events/event.hpp"
 #include "runbook/model.hpp"
 
 namespace rollout {

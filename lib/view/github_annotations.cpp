@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "core/json_get.hpp"
+#include "core/overloaded.hpp"
 
 namespace rollout {
 
@@ -51,48 +51,52 @@ std::string github_annotation(const Event& e, std::string_view rollout_name,
                               std::string_view stage) {
   const std::string name(rollout_name);
   const std::string where = stage.empty() ? "" : fmt::format(" (stage {})", stage);
-  const nlohmann::json& d = e.data;
-  switch (e.type) {
-    case EventType::breach: {
-      // A breach that only notifies is a warning; one that rolls back or pauses an error.
-      const bool notify = json_string(d, "action") == "notify";
-      return command(notify ? "warning" : "error",
-                     fmt::format("rollout {}: gate breached{}", name, where),
-                     e.summary.empty() ? json_string(d, "gate") : e.summary);
-    }
-    case EventType::rollback_started:
-      return command("warning", fmt::format("rollout {}: rolling back{}", name, where),
-                     e.summary.empty() ? json_string(d, "reason") : e.summary);
-    case EventType::rollback_finished:
-      if (d.value("ok", false) && !d.value("over_budget", false)) return {};
-      return command(
-          "error",
-          fmt::format("rollout {}: {}", name,
-                      d.value("ok", false) ? "rollback over budget" : "ROLLBACK INCOMPLETE"),
-          e.summary);
-    case EventType::finished: {
-      const std::string outcome = json_string(d, "outcome");
-      if (outcome == "completed") return {};
-      std::string text = outcome;
-      for (auto& c : text)
-        if (c == '_') c = ' ';
-      const bool bad =
-          outcome == "rolled_back" || outcome == "rollback_failed" || outcome == "aborted";
-      return command(bad ? "error" : "warning", fmt::format("rollout {}: {}{}", name, text, where),
-                     json_string(d, "reason").empty() ? e.summary : json_string(d, "reason"));
-    }
-    case EventType::paused:
-      return command("warning", fmt::format("rollout {}: paused{}", name, where), e.summary);
-    case EventType::warning:
-      return command("warning", fmt::format("rollout {}", name),
-                     json_string(d, "message").empty() ? e.summary : json_string(d, "message"));
-    default:
-      return {};
-  }
+  using namespace events;
+  return std::visit(
+      Overloaded{
+          [&](const Breach& d) {
+            // A breach that only notifies is a warning; one that rolls back or pauses an error.
+            return command(d.action == "notify" ? "warning" : "error",
+                           fmt::format("rollout {}: gate breached{}", name, where),
+                           e.summary.empty() ? d.gate : e.summary);
+          },
+          [&](const RollbackStarted& d) {
+            return command("warning", fmt::format("rollout {}: rolling back{}", name, where),
+                           e.summary.empty() ? d.reason : e.summary);
+          },
+          [&](const RollbackFinished& d) -> std::string {
+            if (d.ok && !d.over_budget.value_or(false)) return {};
+            return command("error",
+                           fmt::format("rollout {}: {}", name,
+                                       d.ok ? "rollback over budget" : "ROLLBACK INCOMPLETE"),
+                           e.summary);
+          },
+          [&](const Finished& d) -> std::string {
+            if (d.outcome == FinishedOutcome::completed) return {};
+            std::string text(to_string(d.outcome));
+            for (auto& c : text)
+              if (c == '_') c = ' ';
+            const bool bad = d.outcome == FinishedOutcome::rolled_back ||
+                             d.outcome == FinishedOutcome::rollback_failed ||
+                             d.outcome == FinishedOutcome::aborted;
+            return command(bad ? "error" : "warning",
+                           fmt::format("rollout {}: {}{}", name, text, where),
+                           d.reason.empty() ? e.summary : d.reason);
+          },
+          [&](const Paused&) {
+            return command("warning", fmt::format("rollout {}: paused{}", name, where), e.summary);
+          },
+          [&](const Warning& d) {
+            return command("warning", fmt::format("rollout {}", name),
+                           d.message.empty() ? e.summary : d.message);
+          },
+          [](const auto&) { return std::string(); },
+      },
+      e.payload);
 }
 
 void GithubAnnotations::on_event(const Event& event) {
-  if (event.type == EventType::rollout_started) name_ = json_string(event.data, "name");
+  if (const auto* started = event.as<events::RolloutStarted>()) name_ = started->name;
   if (!event.stage.empty()) stage_ = event.stage;
   std::string line = github_annotation(event, name_, stage_);
   if (line.empty()) return;

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine/events.hpp"
+#include "events/event.hpp"
 
 namespace rollout {
 

@@ -4,7 +4,7 @@
 
 #include <cstdio>
 
-#include "engine/events.hpp"
+#include "events/event.hpp"
 
 namespace rollout::view {
 

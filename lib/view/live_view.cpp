@@ -95,7 +95,7 @@ void LiveView::on_event(const Event& event) {
   snapshot_.on_event(event);
   last_t_ms_ = event.t_ms;
   last_time_ = event.time;
-  if (event.type == EventType::rollout_started) dry_run_ = event.data.value("dry_run", false);
+  if (const auto* started = event.as<events::RolloutStarted>()) dry_run_ = started->dry_run;
   if (event.type == EventType::finished) finished_ = true;
   if (!opts_.tty) {
     maybe_summarise_locked(false);

@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "core/duration.hpp"
-#include "engine/events.hpp"
+#include "events/event.hpp"
 #include "view/console.hpp"
 #include "view/snapshot.hpp"
 

@@ -40,8 +40,8 @@ PlainPrinter::PlainPrinter(const ConsoleOptions& options, std::FILE* out)
 
 std::string PlainPrinter::line(const Event& e) const {
   if (opts_.quiet && !important(e.type)) return "";
-  if (e.type == EventType::gate_measured && opts_.verbose == 0 &&
-      e.data.value("outcome", std::string()) == "pass")
+  if (const auto* g = e.as<events::GateMeasured>();
+      g && opts_.verbose == 0 && g->outcome == Outcome::pass)
     return "";
   if ((e.type == EventType::step_started || e.type == EventType::hold_started) &&
       opts_.verbose == 0 && opts_.quiet)
@@ -54,10 +54,7 @@ std::string PlainPrinter::line(const Event& e) const {
       mark = "\x1b[1m";
   }
   const std::string stage = e.stage.empty() ? "" : "[" + e.stage + "] ";
-  const std::string text = e.type == EventType::gate_measured
-                               ? gate_summary(e.data.value("check", std::string()), e.summary)
-                               : e.summary;
-  return fmt::format("{:>9} {}{}{}{}", "+" + elapsed(e.t_ms), stage, mark, text,
+  return fmt::format("{:>9} {}{}{}{}", "+" + elapsed(e.t_ms), stage, mark, e.summary,
                      *mark ? "\x1b[0m" : "");
 }
 

@@ -4,7 +4,7 @@
 
 #include <cstdio>
 
-#include "engine/events.hpp"
+#include "events/event.hpp"
 #include "view/console.hpp"
 
 namespace rollout::view {

@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/events.hpp"
+#include "events/event.hpp"
 
 namespace rollout {
 

@@ -5,8 +5,6 @@
 #include <algorithm>
 #include <cmath>
 #include <ctime>
-#include <optional>
-#include <utility>
 
 #include <fmt/format.h>
 
@@ -100,46 +98,6 @@ std::string Palette::outcome(std::string_view text, std::string_view result) con
   if (result == "inconclusive") return yellow(text);
   if (result == "error") return magenta(text);
   return std::string(text);
-}
-
-namespace {
-
-// Where the measured value sits in the engine's gate line "CHECK: VALUE OP THRESHOLD -> ...".
-std::optional<std::pair<std::size_t, std::size_t>> value_span(std::string_view check,
-                                                              std::string_view summary) {
-  if (check.empty() || summary.size() <= check.size() + 2 || !summary.starts_with(check) ||
-      summary.substr(check.size(), 2) != ": ")
-    return std::nullopt;
-  const std::size_t start = check.size() + 2;
-  const std::size_t end = std::min(summary.find(' ', start), summary.size());
-  return std::pair{start, end};
-}
-
-std::string_view non_finite_word(std::string_view token) {
-  if (token == "nan" || token == "-nan") return "NaN";
-  if (token == "inf" || token == "+inf") return "+Inf";
-  if (token == "-inf") return "-Inf";
-  return {};
-}
-
-}  // namespace
-
-std::string missing_value(std::string_view check, std::string_view summary) {
-  if (auto span = value_span(check, summary)) {
-    const auto word = non_finite_word(summary.substr(span->first, span->second - span->first));
-    if (!word.empty()) return std::string(word);
-  }
-  return "no data";
-}
-
-std::string gate_summary(std::string_view check, std::string_view summary) {
-  if (auto span = value_span(check, summary)) {
-    const auto word = non_finite_word(summary.substr(span->first, span->second - span->first));
-    if (!word.empty())
-      return std::string(summary.substr(0, span->first)) + std::string(word) +
-             std::string(summary.substr(span->second));
-  }
-  return std::string(summary);
 }
 
 std::string clock_time(std::chrono::system_clock::time_point t, bool seconds) {

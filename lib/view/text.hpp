@@ -10,8 +10,6 @@
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
-
 namespace rollout::view {
 
 // Columns `text` takes on a terminal: UTF-8 code points, ANSI escape sequences excluded.
@@ -47,13 +45,6 @@ struct Palette {
 inline std::string human_duration(std::int64_t ms) {
   return format_duration(Duration{ms}, Rounding::seconds);
 }
-
-// The engine journals a NaN or infinite measurement as value null, and writes it into the
-// event's summary with the C library's spelling: "CHECK: nan < 1% -> inconclusive".
-// missing_value: what a null value stood for, "NaN", "+Inf" or "-Inf" from that summary,
-// else "no data". gate_summary: the summary with that word spelled so; otherwise unchanged.
-std::string missing_value(std::string_view check, std::string_view summary);
-std::string gate_summary(std::string_view check, std::string_view summary);
 
 // Local wall-clock time "HH:MM:SS" (or "HH:MM" when short).
 std::string clock_time(std::chrono::system_clock::time_point t, bool seconds = true);

@@ -39,16 +39,16 @@ for opt in $("$ROLLOUT" --help 2>&1 | grep -oE -- '--[a-z][a-z-]+' | sort -u); d
 done
 ok "every command and option of --help is documented"
 
-# Every exit code from core/exit_status.hpp, every event type and field of events.hpp.
+# Every exit code from core/exit_status.hpp, every event type and field of lib/events/.
 for code in $(grep -oE '= [0-9]+,' "$SRC/lib/core/exit_status.hpp" | grep -oE '[0-9]+'); do
   grep -qE "^       $code\$" "$man1" || fail "exit code $code not documented"
 done
-types=$(sed -n '/^enum class EventType/,/^};/p' "$SRC/lib/engine/events.hpp" | grep -oE '^  [a-z_]+' | tr -d ' ')
+types=$(sed -n '/^enum class EventType/,/^};/p' "$SRC/lib/events/event_type.hpp" | grep -oE '^  [a-z_]+' | tr -d ' ')
 [ -n "$types" ] || fail "could not read the event types"
 for t in $types; do
   grep -qE "^       $t\$" "$man1" || fail "event type $t not documented in rollout(1)"
-  # The fields listed for it in events.hpp's comment.
-  fields=$(grep -E "^//   $t " "$SRC/lib/engine/events.hpp" | sed -E "s|^//   $t +||" |
+  # The fields listed for it in payloads.hpp's comment.
+  fields=$(grep -E "^//   $t " "$SRC/lib/events/payloads.hpp" | sed -E "s|^//   $t +||" |
     grep -oE '[a-z_]+' | grep -vE '^(null|none|before|after|rollback|breach|failure|error|inconclusive|step_failed|abort|interrupt|timeout|completed|rolled_back|aborted|paused|rollback_failed|interrupted|number)$' || true)
   # The paragraph under the type's heading in JSON EVENT STREAM.
   para=$(sed -n '/^JSON EVENT STREAM/,/^REPORT JSON/p' "$man1" |

@@ -15,8 +15,8 @@ namespace {
 std::optional<rollout::Split> journal_split(const std::vector<rollout::Event>& events) {
   std::optional<rollout::Split> s;
   for (const auto& e : events)
-    if (e.type == EventType::weight_set && e.data.value("ok", false))
-      s = rollout::Split{e.data["stable"].get<int>(), e.data["canary"].get<int>()};
+    if (e.type == EventType::weight_set && to_json(e).value("ok", false))
+      s = rollout::Split{to_json(e)["stable"].get<int>(), to_json(e)["canary"].get<int>()};
   return s;
 }
 

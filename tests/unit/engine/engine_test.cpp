@@ -29,7 +29,7 @@ TEST_CASE("a healthy rollout goes 1% -> 10% -> 100% and completes") {
   CHECK(rig.world.runs() == std::vector<std::string>{"./deploy.sh canary"});
   const auto finished = rig.rec.of(EventType::finished);
   REQUIRE(finished.size() == 1);
-  CHECK(finished[0].data["outcome"] == "completed");
+  CHECK(to_json(finished[0])["outcome"] == "completed");
   CHECK(rig.rec.of(EventType::stage_completed).size() == 3);
   // The journal holds every event the subscribers saw, in order.
   CHECK(rig.journal().size() == rig.rec.events.size());
@@ -51,17 +51,17 @@ TEST_CASE("a breach in each stage rolls back: weight 0 first, then kill, restart
     const auto breach = rig.rec.of(EventType::breach);
     REQUIRE(breach.size() == 1);
     CHECK(breach[0].stage == stage);
-    CHECK(breach[0].data["counter"] == "failure");
-    CHECK(breach[0].data["action"] == "rollback");
+    CHECK(to_json(breach[0])["counter"] == "failure");
+    CHECK(to_json(breach[0])["action"] == "rollback");
     // failure_limit = 2: the second consecutive failing measurement, at 45m30s.
     const auto fails = rig.rec.of(EventType::gate_measured);
     int failing = 0;
-    for (const auto& e : fails) failing += e.data["outcome"] == "fail";
+    for (const auto& e : fails) failing += to_json(e)["outcome"] == "fail";
     CHECK(failing == 2);
     const auto done = rig.rec.of(EventType::rollback_finished);
     REQUIRE(done.size() == 1);
-    CHECK(done[0].data["ok"] == true);
-    CHECK(done[0].data["undone"].empty());
+    CHECK(to_json(done[0])["ok"] == true);
+    CHECK(to_json(done[0])["undone"].empty());
     CHECK(rig.rec.of(EventType::rollback_step).size() == 4);
   }
 }
@@ -91,11 +91,11 @@ TEST_CASE("on_breach = notify tells once, and never extends the hold") {
   CHECK(rig.start() == ExitCode::ok);
   const auto breaches = rig.rec.of(EventType::breach);
   CHECK(breaches.size() == 1);  // one episode: no new breach while the gate keeps failing
-  CHECK(breaches[0].data["action"] == "notify");
+  CHECK(to_json(breaches[0])["action"] == "notify");
   // The canary stage ended with its 2h hold (and the seconds of its health step).
   const auto done = rig.rec.of(EventType::stage_completed);
   REQUIRE(done.size() == 3);
-  CHECK(done[0].data["duration_ms"].get<std::int64_t>() < Duration((2h + 1min)).count());
+  CHECK(to_json(done[0])["duration_ms"].get<std::int64_t>() < Duration((2h + 1min)).count());
 }
 
 TEST_CASE("a `for` window: a short failure does not count, a sustained one does") {
@@ -128,8 +128,8 @@ TEST_CASE("inconclusive and error limits fire on their own counters") {
     CHECK(rig.start() == ExitCode::rolled_back);
     const auto breach = rig.rec.of(EventType::breach);
     REQUIRE(breach.size() == 1);
-    CHECK(breach[0].data["counter"] == "inconclusive");
-    CHECK(breach[0].data["limit"] == 3);
+    CHECK(to_json(breach[0])["counter"] == "inconclusive");
+    CHECK(to_json(breach[0])["limit"] == 3);
   }
   SUBCASE("source errors, error_limit 3") {
     Rig rig(reference_book());
@@ -137,14 +137,14 @@ TEST_CASE("inconclusive and error limits fire on their own counters") {
     CHECK(rig.start() == ExitCode::rolled_back);
     const auto breach = rig.rec.of(EventType::breach);
     REQUIRE(breach.size() == 1);
-    CHECK(breach[0].data["counter"] == "error");
+    CHECK(to_json(breach[0])["counter"] == "error");
     CHECK(breach[0].stage == "ramp");
   }
   SUBCASE("NaN is inconclusive, never a pass") {
     Rig rig(reference_book());
     rig.world.script("error_rate", value_at("canary", 1min, std::nan("")));
     CHECK(rig.start() == ExitCode::rolled_back);
-    CHECK(rig.rec.of(EventType::breach)[0].data["counter"] == "inconclusive");
+    CHECK(to_json(rig.rec.of(EventType::breach)[0])["counter"] == "inconclusive");
   }
 }
 
@@ -157,7 +157,7 @@ TEST_CASE("a hold whose time is up keeps measuring until an erroring gate passes
   CHECK(rig.start() == ExitCode::ok);
   const auto done = rig.rec.of(EventType::stage_completed);
   REQUIRE(!done.empty());
-  CHECK(done[0].data["duration_ms"].get<std::int64_t>() >= Duration((2h + 20min)).count());
+  CHECK(to_json(done[0])["duration_ms"].get<std::int64_t>() >= Duration((2h + 20min)).count());
 }
 
 TEST_CASE("manual gates") {
@@ -179,7 +179,7 @@ TEST_CASE("manual gates") {
     CHECK(rig.start(o) == ExitCode::ok);
     const auto adv = rig.rec.of(EventType::advanced);
     REQUIRE(adv.size() == 1);
-    CHECK(adv[0].data["by"] == "tester@test");
+    CHECK(to_json(adv[0])["by"] == "tester@test");
   }
   SUBCASE("interactive: approval timeout with on_timeout = rollback") {
     book.stages[0].approval_timeout = 30min;
@@ -188,7 +188,7 @@ TEST_CASE("manual gates") {
     rollout::engine::Options o;
     o.interactive = true;
     CHECK(rig.start(o) == ExitCode::rolled_back);
-    CHECK(rig.rec.of(EventType::rollback_started)[0].data["trigger"] == "timeout");
+    CHECK(to_json(rig.rec.of(EventType::rollback_started)[0])["trigger"] == "timeout");
     CHECK(rig.world.router().current() == rollout::Split{100, 0});
   }
   SUBCASE("interactive: approval timeout with on_timeout = pause") {
@@ -211,7 +211,7 @@ TEST_CASE("advance and abort during a hold") {
     REQUIRE(adv.size() == 1);
     CHECK(adv[0].stage == "canary");
     // The canary hold started 2s in (three health polls a second apart).
-    CHECK(adv[0].data["skipped_ms"].get<std::int64_t>() == Duration(1h + 30min + 2s).count());
+    CHECK(to_json(adv[0])["skipped_ms"].get<std::int64_t>() == Duration(1h + 30min + 2s).count());
     CHECK(rig.clock.now() < Duration(53h));
   }
   SUBCASE("abort rolls back and exits 3") {
@@ -222,8 +222,8 @@ TEST_CASE("advance and abort during a hold") {
     const auto req = rig.rec.of(EventType::abort_requested);
     REQUIRE(req.size() == 1);
     CHECK(req[0].stage == "ramp");
-    CHECK(req[0].data["reason"] == "looks wrong");
-    CHECK(rig.rec.of(EventType::rollback_started)[0].data["trigger"] == "abort");
+    CHECK(to_json(req[0])["reason"] == "looks wrong");
+    CHECK(to_json(rig.rec.of(EventType::rollback_started)[0])["trigger"] == "abort");
     CHECK(rig.position().outcome == "aborted");
   }
 }
@@ -233,7 +233,7 @@ TEST_CASE("a failed step rolls back like a breach") {
     Rig rig(reference_book());
     rig.world.script_run({"deploy.sh", 1, -1, Duration(0)});
     CHECK(rig.start() == ExitCode::rolled_back);
-    CHECK(rig.rec.of(EventType::rollback_started)[0].data["trigger"] == "step_failed");
+    CHECK(to_json(rig.rec.of(EventType::rollback_started)[0])["trigger"] == "step_failed");
     CHECK(rig.world.router().history().back() == rollout::Split{100, 0});
   }
   SUBCASE("canary health never comes up within its deadline") {
@@ -242,8 +242,8 @@ TEST_CASE("a failed step rolls back like a breach") {
     CHECK(rig.start() == ExitCode::rolled_back);
     const auto fin = rig.rec.of(EventType::step_finished);
     REQUIRE(!fin.empty());
-    CHECK(fin.back().data["ok"] == false);
-    CHECK(fin.back().data["kind"] == "health");
+    CHECK(to_json(fin.back())["ok"] == false);
+    CHECK(to_json(fin.back())["kind"] == "health");
   }
   SUBCASE("the router refuses the stage weight") {
     Rig rig(reference_book());
@@ -260,12 +260,12 @@ TEST_CASE("a rollback step that keeps failing within its budget: exit 6, the res
   CHECK(rig.start() == ExitCode::rollback_failed);
   const auto step = rig.rec.of(EventType::rollback_step);
   REQUIRE(step.size() == 1);
-  CHECK(step[0].data["ok"] == false);
-  CHECK(step[0].data["attempts"].get<int>() > 1);  // retried with backoff
-  CHECK(step[0].data["duration_ms"].get<std::int64_t>() <= Duration(30s).count());
+  CHECK(to_json(step[0])["ok"] == false);
+  CHECK(to_json(step[0])["attempts"].get<int>() > 1);  // retried with backoff
+  CHECK(to_json(step[0])["duration_ms"].get<std::int64_t>() <= Duration(30s).count());
   const auto fin = rig.rec.of(EventType::rollback_finished);
   REQUIRE(fin.size() == 1);
-  CHECK(fin[0].data["undone"].size() == 4);
+  CHECK(to_json(fin[0])["undone"].size() == 4);
   CHECK(rig.position().outcome == "rollback_failed");
   // Nothing else was done while the traffic could not be moved back.
   CHECK(rig.world.kills().empty());
@@ -276,7 +276,7 @@ TEST_CASE("a rollback step that fails once is retried and the rollback succeeds"
   rig.world.script("error_rate", value_at("canary", 10min, 0.5));
   rig.world.router().refuse(0, 2);
   CHECK(rig.start() == ExitCode::rolled_back);
-  CHECK(rig.rec.of(EventType::rollback_step)[0].data["attempts"] == 3);
+  CHECK(to_json(rig.rec.of(EventType::rollback_step)[0])["attempts"] == 3);
   CHECK(rig.world.router().current() == rollout::Split{100, 0});
 }
 
@@ -294,8 +294,8 @@ TEST_CASE("interrupts") {
     const auto before = rig.clock.now();
     CHECK(rig.resume() == ExitCode::ok);
     const auto holds = rig.rec.of(EventType::hold_started);
-    CHECK(holds.back().data["remaining_ms"] == Duration(48h).count());
-    CHECK(holds[holds.size() - 2].data["remaining_ms"] == Duration(3h + 30min + 2s).count());
+    CHECK(to_json(holds.back())["remaining_ms"] == Duration(48h).count());
+    CHECK(to_json(holds[holds.size() - 2])["remaining_ms"] == Duration(3h + 30min + 2s).count());
     CHECK(rig.clock.now() - before >= Duration(51h + 30min));
     CHECK(rig.clock.now() - before < Duration(51h + 31min));
   }
@@ -330,7 +330,7 @@ TEST_CASE("preflight refuses a split that is not 100/0 and touches nothing") {
   CHECK(rig.world.router().history().size() == 1);
   const auto pre = rig.rec.of(EventType::preflight);
   REQUIRE(pre.size() == 1);
-  CHECK(pre[0].data["ok"] == false);
+  CHECK(to_json(pre[0])["ok"] == false);
   SUBCASE("--from ramp picks up where it stands") {
     Rig rig2(reference_book());
     REQUIRE(rig2.world.router().set({90, 10}).ok());
@@ -354,7 +354,7 @@ TEST_CASE("pause steps: a timed pause waits, an open one needs an advance") {
   // The timed pause was not run again.
   int timed_runs = 0;
   for (const auto& e : rig.rec.of(EventType::step_finished))
-    timed_runs += e.data["description"] == "pause 10m";
+    timed_runs += to_json(e)["description"] == "pause 10m";
   CHECK(timed_runs == 1);
 }
 

@@ -77,7 +77,7 @@ TEST_CASE("counters: separate, consecutive, a pass resets them") {
   t.record(Outcome::fail, 120s, g);
   auto b = t.breached(st);
   REQUIRE(b);
-  CHECK(b->counter == "failure");
+  CHECK(b->counter == events::BreachCounter::failure);
   engine::GateTracker e;
   e.record(Outcome::error, 0s, g);
   e.record(Outcome::inconclusive, 1s, g);
@@ -86,7 +86,7 @@ TEST_CASE("counters: separate, consecutive, a pass resets them") {
   CHECK_FALSE(e.breached(st));
   e.record(Outcome::error, 4s, g);
   REQUIRE(e.breached(st));
-  CHECK(e.breached(st)->counter == "error");
+  CHECK(e.breached(st)->counter == events::BreachCounter::error);
 }
 
 TEST_CASE("a `for` window: fails count only once sustained") {

@@ -60,8 +60,8 @@ TEST_CASE("notify: one breach per episode, and the hold ends on time") {
     CHECK(start_bounded(rig) == ExitCode::ok);
     const auto breaches = rig.rec.of(EventType::breach);
     REQUIRE(breaches.size() == 2);
-    CHECK(breaches[0].data["action"] == "notify");
-    CHECK(breaches[1].data["action"] == "notify");
+    CHECK(to_json(breaches[0])["action"] == "notify");
+    CHECK(to_json(breaches[1])["action"] == "notify");
     CHECK(hold_ms(rig.rec, 0) == Duration(2h).count());
   }
   SUBCASE("a gate failing to the end: one breach, the stage promotes at the end of its hold") {
@@ -91,8 +91,8 @@ TEST_CASE("a hold whose gates are not passing at its end waits at most max_exten
     CHECK(start_bounded(rig) == ExitCode::rolled_back);
     const auto breach = rig.rec.of(EventType::breach);
     REQUIRE(breach.size() == 1);
-    CHECK(breach[0].data["counter"] == "max_extend");
-    CHECK(breach[0].data["action"] == "rollback");
+    CHECK(to_json(breach[0])["counter"] == "max_extend");
+    CHECK(to_json(breach[0])["action"] == "rollback");
     CHECK(breach[0].summary.find("error_rate < 1%") != std::string::npos);
     CHECK(breach[0].summary.find("not passing 2m after the hold ended") != std::string::npos);
     const auto started = rig.rec.of(EventType::hold_started)[0].t_ms;
@@ -151,7 +151,7 @@ TEST_CASE("default max_extend is interval x the largest limit, plus the longest 
   CHECK(start_bounded(rig) == ExitCode::rolled_back);
   const auto breach = rig.rec.of(EventType::breach);
   REQUIRE(breach.size() == 1);
-  CHECK(breach[0].data["counter"] == "inconclusive");
+  CHECK(to_json(breach[0])["counter"] == "inconclusive");
   const auto started = rig.rec.of(EventType::hold_started)[0].t_ms;
   CHECK(breach[0].t_ms - started == Duration(2h + 30s).count());
 }
@@ -212,10 +212,10 @@ TEST_CASE("a health step ends within its deadline, whatever its probe timeout") 
   for (const auto t : probe.timeouts) CHECK(t <= Duration(2s));
   bool seen = false;
   for (const auto& f : rig.rec.of(EventType::step_finished)) {
-    if (f.data["kind"] != "health") continue;
+    if (to_json(f)["kind"] != "health") continue;
     seen = true;
-    CHECK(f.data["ok"] == false);
-    CHECK(f.data["duration_ms"].get<std::int64_t>() <= Duration(2s + 100ms).count());
+    CHECK(to_json(f)["ok"] == false);
+    CHECK(to_json(f)["duration_ms"].get<std::int64_t>() <= Duration(2s + 100ms).count());
   }
   CHECK(seen);
 }
@@ -256,6 +256,6 @@ TEST_CASE("an http rollback step and its retries stay within the step's budget")
   CHECK(e.start() == ExitCode::rollback_failed);
   const auto steps = rig.rec.of(EventType::rollback_step);
   REQUIRE(steps.size() == 2);
-  CHECK(steps[1].data["ok"] == false);
-  CHECK(steps[1].data["duration_ms"].get<std::int64_t>() <= Duration(5s).count());
+  CHECK(to_json(steps[1])["ok"] == false);
+  CHECK(to_json(steps[1])["duration_ms"].get<std::int64_t>() <= Duration(5s).count());
 }

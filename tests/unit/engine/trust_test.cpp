@@ -14,8 +14,8 @@ using rollout::Split;
 namespace {
 
 std::optional<Split> split_of(const rollout::Event& e) {
-  if (e.type != EventType::weight_set || !e.data.value("ok", false)) return std::nullopt;
-  return Split{e.data["stable"].get<int>(), e.data["canary"].get<int>()};
+  if (e.type != EventType::weight_set || !to_json(e).value("ok", false)) return std::nullopt;
+  return Split{to_json(e)["stable"].get<int>(), to_json(e)["canary"].get<int>()};
 }
 
 // Calls `act` on the store when an event of `type` in `stage` is seen (after the journal).
@@ -66,11 +66,11 @@ TEST_CASE(
       if (auto s = split_of(events[i])) canary_at_failure = s->canary;
     for (std::size_t i = n + 1; i < events.size(); ++i)
       if (auto s = split_of(events[i])) CHECK(s->canary <= canary_at_failure);
-    if (events.back().data.value("outcome", "") == "completed") continue;  // failed at the end
+    if (to_json(events.back()).value("outcome", "") == "completed") continue;  // failed at the end
     CHECK(code == ExitCode::rollback_failed);
     CHECK(rig.world.router().current() == Split{100, 0});
-    CHECK(events.back().data.value("outcome", "") == "journal_failed");
-    CHECK(events.back().data.value("reason", "").find("could not be recorded") !=
+    CHECK(to_json(events.back()).value("outcome", "") == "journal_failed");
+    CHECK(to_json(events.back()).value("reason", "").find("could not be recorded") !=
           std::string::npos);
     CHECK(rig.rec.has(EventType::rollback_finished));
   }
@@ -134,7 +134,7 @@ TEST_CASE("a lost lock during a hold: the router is not touched again, nothing m
   CHECK(rig.store.appends() == lines_then);
   REQUIRE(rig.rec.has(EventType::warning));
   CHECK(rig.rec.of(EventType::warning).back().summary.find("lock lost") == 0);
-  CHECK(rig.rec.events.back().data.value("outcome", "") == "lock_lost");
+  CHECK(to_json(rig.rec.events.back()).value("outcome", "") == "lock_lost");
 }
 
 TEST_CASE("a lost lock during a rollback stops the rollback") {
@@ -213,7 +213,7 @@ TEST_CASE("resume on a damaged journal with an abort rolls back from the first s
   CHECK(rig.resume(rollout::fakes::MemoryControl::abort("damaged"), opts) != ExitCode::usage);
   const auto steps = rig.rec.of(EventType::rollback_step);
   REQUIRE_FALSE(steps.empty());
-  CHECK(steps.front().data["index"] == 0);
+  CHECK(to_json(steps.front())["index"] == 0);
   CHECK(rig.rec.of(EventType::warning).front().summary.find("journal damaged at line 7") == 0);
   CHECK(rig.world.router().current() == Split{100, 0});
 }

@@ -1,13 +1,14 @@
 // Synthetic journals for the report and view tests: a promotion, a rollback after a
-// breach, an operator's abort. Shaped like the engine's events (engine/events.hpp).
+// breach, an operator's abort. Shaped like the engine's events (events/payloads.hpp).
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
-#include "engine/events.hpp"
+#include "events/event.hpp"
 
 namespace rollout::testing {
 
@@ -18,14 +19,16 @@ class JournalBuilder {
 
   JournalBuilder& add(EventType type, std::int64_t t_ms, std::string stage, std::string summary,
                       nlohmann::json data = nlohmann::json::object()) {
+    // Read as a journal line is, so a journal written by an older version reads the same.
+    nlohmann::json line = std::move(data);
+    line["type"] = std::string(to_string(type));
+    line["seq"] = events_.size() + 1;
+    line["t_ms"] = t_ms;
+    line["stage"] = std::move(stage);
+    line["summary"] = std::move(summary);
     Event e;
-    e.type = type;
-    e.seq = events_.size() + 1;
-    e.t_ms = t_ms;
+    REQUIRE(from_json(line, e));
     e.time = t0_ + std::chrono::milliseconds(t_ms);
-    e.stage = std::move(stage);
-    e.summary = std::move(summary);
-    e.data = std::move(data);
     events_.push_back(std::move(e));
     return *this;
   }

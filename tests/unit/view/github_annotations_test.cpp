@@ -25,7 +25,7 @@ TEST_CASE("a breach is an error annotation, a rollback a warning, escaped as the
 
   Event e;
   e.type = EventType::warning;
-  e.data = {{"message", "100% of\nthings"}};
+  e.payload = events::Warning{"100% of\nthings"};
   CHECK(github_annotation(e, "a,b", "") == "::warning title=rollout a%2Cb::100%25 of%0Athings\n");
 }
 

@@ -1,25 +1,17 @@
-// Event names and the one JSON shape every event has (journal, --output json, report).
-#include "engine/events.hpp"
+// The envelope every event has (journal, --output json, report) and the journal's older
+// spelling of a NaN/Inf gate value (only in its summary).
+#include "events/event.hpp"
 
-#include <array>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
-
-#include <fmt/format.h>
+#include <limits>
 
 #include "core/utc_time.hpp"
 
 namespace rollout {
 
 namespace {
-
-constexpr std::array<std::string_view, 21> kNames = {
-    "rollout_started",  "preflight",     "stage_started",     "step_started", "step_finished",
-    "weight_set",       "hold_started",  "gate_measured",     "breach",       "awaiting_approval",
-    "advanced",         "paused",        "abort_requested",   "interrupted",  "stage_completed",
-    "rollback_started", "rollback_step", "rollback_finished", "completed",    "warning",
-    "finished",
-};
 
 // Inverse of utc_iso8601(t, /*millis=*/true); false when the text is not that shape.
 bool parse_time(const std::string& s, std::chrono::system_clock::time_point& out) {
@@ -42,25 +34,57 @@ bool parse_time(const std::string& s, std::chrono::system_clock::time_point& out
   return true;
 }
 
+std::optional<double> non_finite_of(std::string_view token) {
+  if (token == "nan" || token == "-nan" || token == "NaN")
+    return std::numeric_limits<double>::quiet_NaN();
+  if (token == "inf" || token == "+inf" || token == "+Inf")
+    return std::numeric_limits<double>::infinity();
+  if (token == "-inf" || token == "-Inf") return -std::numeric_limits<double>::infinity();
+  return std::nullopt;
+}
+
+// A journal older than the non_finite key names a NaN/Inf only in the summary, "CHECK:
+// nan < 1% -> inconclusive" (the C library's spelling in the oldest ones): take the value
+// from there and spell it as the rest of the program does.
+void recover_non_finite(const nlohmann::json& line, Event& e) {
+  auto* g = std::get_if<events::GateMeasured>(&e.payload);
+  if (!g || g->value || line.contains("non_finite")) return;
+  const std::string_view s = e.summary;
+  const std::string& check = g->check;
+  if (check.empty() || s.size() <= check.size() + 2 || !s.starts_with(check) ||
+      s.substr(check.size(), 2) != ": ")
+    return;
+  const std::size_t start = check.size() + 2;
+  const std::size_t end = std::min(s.find(' ', start), s.size());
+  const auto value = non_finite_of(s.substr(start, end - start));
+  if (!value) return;
+  g->value = *value;
+  e.summary = std::string(s.substr(0, start)) + std::string(events::non_finite_word(*value)) +
+              std::string(s.substr(end));
+}
+
 }  // namespace
 
-std::string_view to_string(EventType type) {
-  const auto i = static_cast<std::size_t>(type);
-  return i < kNames.size() ? kNames[i] : std::string_view("warning");
+namespace events {
+
+std::string_view non_finite_word(double value) {
+  if (std::isnan(value)) return "NaN";
+  if (std::isinf(value)) return value > 0 ? "+Inf" : "-Inf";
+  return {};
 }
 
-bool event_type_from_string(std::string_view name, EventType& out) {
-  for (std::size_t i = 0; i < kNames.size(); ++i) {
-    if (kNames[i] == name) {
-      out = static_cast<EventType>(i);
-      return true;
-    }
-  }
-  return false;
+std::string outcome_word(const std::optional<Outcome>& outcome) {
+  return outcome ? std::string(to_string(*outcome)) : std::string();
 }
+
+nlohmann::json number_or_null(const std::optional<double>& value) {
+  return value && std::isfinite(*value) ? nlohmann::json(*value) : nlohmann::json();
+}
+
+}  // namespace events
 
 nlohmann::json to_json(const Event& event) {
-  nlohmann::json j = nlohmann::json::object();
+  nlohmann::json j = events::payload_to_json(event.payload);
   j["v"] = kEventSchemaVersion;
   j["seq"] = event.seq;
   j["type"] = std::string(to_string(event.type));
@@ -68,11 +92,6 @@ nlohmann::json to_json(const Event& event) {
   j["t_ms"] = event.t_ms;
   if (!event.stage.empty()) j["stage"] = event.stage;
   j["summary"] = event.summary;
-  if (event.data.is_object()) {
-    for (const auto& [key, value] : event.data.items()) {
-      if (!j.contains(key)) j[key] = value;
-    }
-  }
   return j;
 }
 
@@ -80,8 +99,10 @@ bool from_json(const nlohmann::json& line, Event& out) {
   if (!line.is_object()) return false;
   const auto type = line.find("type");
   if (type == line.end() || !type->is_string()) return false;
+  const auto t = event_type_from_string(type->get<std::string>());
+  if (!t) return false;
   Event e;
-  if (!event_type_from_string(type->get<std::string>(), e.type)) return false;
+  e.type = *t;
   if (auto it = line.find("seq"); it != line.end() && it->is_number_unsigned()) {
     e.seq = it->get<std::uint64_t>();
   } else if (it != line.end() && it->is_number_integer()) {
@@ -95,13 +116,8 @@ bool from_json(const nlohmann::json& line, Event& out) {
     e.stage = it->get<std::string>();
   if (auto it = line.find("summary"); it != line.end() && it->is_string())
     e.summary = it->get<std::string>();
-  e.data = nlohmann::json::object();
-  for (const auto& [key, value] : line.items()) {
-    if (key == "v" || key == "seq" || key == "type" || key == "time" || key == "t_ms" ||
-        key == "stage" || key == "summary")
-      continue;
-    e.data[key] = value;
-  }
+  e.payload = events::payload_from_json(e.type, line);
+  recover_non_finite(line, e);
   out = std::move(e);
   return true;
 }

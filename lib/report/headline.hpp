@@ -1,0 +1,16 @@
+// The first line of a report: what happened and why, readable in ten seconds.
+#pragma once
+
+#include <string>
+
+#include "events/fold.hpp"
+
+namespace rollout::report {
+
+std::string headline(const events::Fold& fold);
+
+// How long the rollout took: `completed`'s count, else until its first `finished`, else
+// until the journal's last event.
+std::int64_t duration_ms(const events::Fold& fold);
+
+}  // namespace rollout::report
