@@ -62,7 +62,7 @@ nlohmann::json render_json(const Reading& r) {
 
 // The rollout stopped (ended, paused, interrupted) and no process is running it.
 bool settled(const Reading& r) {
-  return !r.position.outcome.empty() && !r.holder;
+  return r.position.outcome && !r.holder;
 }
 
 }  // namespace

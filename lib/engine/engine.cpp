@@ -179,8 +179,7 @@ ExitCode Engine::run(Position from, bool resumed) {
   }
   if (from.phase == Phase::rollback) {
     // An unknown (or missing) trigger was an operator's: an abort is the safe reading.
-    auto trigger = events::from_string(from.rollback_trigger, events::RollbackTrigger{});
-    if (trigger == events::RollbackTrigger::unknown) trigger = events::RollbackTrigger::abort;
+    const auto trigger = from.rollback_trigger.value_or(events::RollbackTrigger::abort);
     // A resumed rollback starts over from the first step not known to be done; an abort
     // given now does not change what is left.
     pull_requests();
@@ -201,9 +200,8 @@ ExitCode Engine::run(Position from, bool resumed) {
   if (from.phase == Phase::done) {
     // Everything was done before the crash but the ending was not written.
     using events::FinishedOutcome;
-    if (from.rollback_trigger.empty()) return finish(FinishedOutcome::completed, ExitCode::ok, "");
-    if (events::operator_asked(
-            events::from_string(from.rollback_trigger, events::RollbackTrigger{})))
+    if (!from.rollback_trigger) return finish(FinishedOutcome::completed, ExitCode::ok, "");
+    if (events::operator_asked(*from.rollback_trigger))
       return finish(FinishedOutcome::aborted, ExitCode::aborted, from.rollback_reason);
     return finish(FinishedOutcome::rolled_back, ExitCode::rolled_back, from.rollback_reason);
   }

@@ -26,8 +26,23 @@ const char* to_string(Phase phase) {
 bool Position::final() const {
   // A rollback finished on a failing journal ended the rollout too (exit 6 says a person
   // must look at the state directory), once its end is in the journal.
-  return outcome == "completed" || outcome == "rolled_back" || outcome == "aborted" ||
-         outcome == "preflight_failed" || (outcome == "journal_failed" && phase == Phase::done);
+  using events::FinishedOutcome;
+  if (!outcome) return false;
+  switch (*outcome) {
+    case FinishedOutcome::completed:
+    case FinishedOutcome::rolled_back:
+    case FinishedOutcome::aborted:
+    case FinishedOutcome::preflight_failed:
+      return true;
+    case FinishedOutcome::journal_failed:
+      return phase == Phase::done;
+    default:
+      return false;
+  }
+}
+
+std::string Position::status() const {
+  return outcome ? std::string(events::to_string(*outcome)) : "running";
 }
 
 nlohmann::json Position::to_json() const {
@@ -45,9 +60,9 @@ nlohmann::json Position::to_json() const {
       {"t_ms", last_t_ms},
   };
   if (hold_remaining_ms >= 0) j["hold_remaining_ms"] = hold_remaining_ms;
-  if (!rollback_trigger.empty()) j["rollback_trigger"] = rollback_trigger;
+  if (rollback_trigger) j["rollback_trigger"] = events::to_string(*rollback_trigger);
   if (!undone.empty()) j["undone"] = undone;
-  j["status"] = outcome.empty() ? "running" : outcome;
+  j["status"] = status();
   if (exit_code >= 0) j["exit_code"] = exit_code;
   if (!reason.empty()) j["reason"] = reason;
   return j;
@@ -88,7 +103,7 @@ void Replayer::apply(const Event& e) {
                    p.name = d.name;
                    p.runbook = d.runbook;
                    p.dry_run = d.dry_run;
-                   p.outcome.clear();
+                   p.outcome.reset();
                    p.exit_code = -1;
                    p.reason.clear();
                  },
@@ -128,8 +143,8 @@ void Replayer::apply(const Event& e) {
                    p.phase = Phase::rollback;
                    p.step = 0;
                    // A rollback of unknown cause (a damaged journal) is taken as an operator's.
-                   p.rollback_trigger = to_string(
-                       d.trigger == RollbackTrigger::unknown ? RollbackTrigger::abort : d.trigger);
+                   p.rollback_trigger =
+                       d.trigger == RollbackTrigger::unknown ? RollbackTrigger::abort : d.trigger;
                    p.rollback_reason = d.reason;
                    p.undone.clear();
                  },
@@ -142,7 +157,7 @@ void Replayer::apply(const Event& e) {
                  },
                  [&](const Completed&) { p.phase = Phase::done; },
                  [&](const Finished& d) {
-                   p.outcome = to_string(d.outcome);
+                   p.outcome = d.outcome;
                    p.exit_code = d.exit_code;
                    p.reason = d.reason;
                  },

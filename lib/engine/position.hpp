@@ -37,12 +37,12 @@ struct Position {
   bool awaiting_approval = false;
   Split split{100, 0};  // last split the router confirmed
   bool split_known = false;
-  std::string rollback_trigger;  // breach | step_failed | abort | interrupt | timeout
+  std::optional<events::RollbackTrigger> rollback_trigger;  // set once a rollback started
   std::string rollback_reason;
-  std::vector<std::string> undone;  // after a failed rollback
-  std::string outcome;              // last `finished` outcome, "" while running
-  int exit_code = -1;               // last `finished` exit code
-  std::string reason;               // last `finished`/`paused` reason
+  std::vector<std::string> undone;                 // after a failed rollback
+  std::optional<events::FinishedOutcome> outcome;  // last `finished` outcome; unset: running
+  int exit_code = -1;                              // last `finished` exit code
+  std::string reason;                              // last `finished`/`paused` reason
   std::int64_t last_t_ms = 0;
   std::uint64_t last_seq = 0;
 
@@ -50,6 +50,8 @@ struct Position {
   // journal_failed after a finished rollback), aborted, or refused by preflight before
   // touching anything (a failed rollback and a pause or interrupt can continue).
   bool final() const;
+  // The outcome's word, or "running".
+  std::string status() const;
   nlohmann::json to_json() const;
 };
 

@@ -36,7 +36,7 @@ Result<void> check_position(Opened& o, const Opening& how,
       return make_error(
           fmt::format("rollout {} is unfinished ({}{}): `rollout resume {}` continues it, "
                       "`rollout abort {}` rolls it back",
-                      o.name, pos.outcome.empty() ? "running" : pos.outcome,
+                      o.name, pos.status(),
                       pos.stage_name.empty() ? "" : " in stage " + pos.stage_name, o.name, o.name),
           ErrorKind::refused);
     if (!o.journal.empty()) {
@@ -51,7 +51,7 @@ Result<void> check_position(Opened& o, const Opening& how,
                       ErrorKind::refused);
   if (pos.final())
     return make_error(fmt::format("rollout {} already ended ({}, exit {}): nothing to {}", pos.name,
-                                  pos.outcome, pos.exit_code, how.verb),
+                                  pos.status(), pos.exit_code, how.verb),
                       ErrorKind::refused);
   // A journal that does not read cleanly up to its end leaves the position uncertain:
   // nothing moves toward the canary on it; an abort (the safe direction) still runs.

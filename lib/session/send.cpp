@@ -62,7 +62,7 @@ Result<Ended> wait_for_outcome(const std::string& dir, const std::string& name,
                         "{}` says where it stands, `rollout abort {}` rolls back",
                         name, name, name),
             ErrorKind::uncertain);
-      progress(hooks, fmt::format("rollout {}: {} (exit {})", name, pos.outcome, pos.exit_code),
+      progress(hooks, fmt::format("rollout {}: {} (exit {})", name, pos.status(), pos.exit_code),
                true);
       Ended ended;
       ended.name = pos.name;
@@ -137,7 +137,9 @@ Result<Ended> send(const std::string& state_dir, const std::string& name_arg,
       progress(
           hooks,
           fmt::format("{} is already rolling back ({}); waiting for its outcome (up to {}s)", name,
-                      pos.rollback_reason.empty() ? pos.rollback_trigger : pos.rollback_reason,
+                      pos.rollback_reason.empty() && pos.rollback_trigger
+                          ? std::string(events::to_string(*pos.rollback_trigger))
+                          : pos.rollback_reason,
                       bound.count() / 1000),
           true);
       return wait_for_outcome(dir, name, holder->run, bound, hooks);

@@ -64,7 +64,8 @@ void write_reports(const state::FileStateStore& store, const std::string& dir, E
   if (!read) return;
   if (auto r = report::write_reports(dir, read->events); !r)
     ended.report_error = "report not written: " + r.error().message;
-  if (ended.code == ExitCode::rollback_failed && read->position.outcome == "rollback_failed")
+  if (ended.code == ExitCode::rollback_failed &&
+      read->position.outcome == events::FinishedOutcome::rollback_failed)
     ended.undone = read->position.undone;
 }
 

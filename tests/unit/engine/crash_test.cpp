@@ -67,8 +67,10 @@ void crash_everywhere(const rollout::runbook::Runbook& book, bool breach) {
       } else {
         CHECK(rig.world.router().current() == rollout::Split{100, 0});
       }
-      if (end.outcome == "completed") CHECK(rig.world.router().current() == rollout::Split{0, 100});
-      if (end.outcome == "aborted" || end.outcome == "rolled_back")
+      if (end.outcome == rollout::events::FinishedOutcome::completed)
+        CHECK(rig.world.router().current() == rollout::Split{0, 100});
+      if (end.outcome == rollout::events::FinishedOutcome::aborted ||
+          end.outcome == rollout::events::FinishedOutcome::rolled_back)
         CHECK(rig.world.router().current() == rollout::Split{100, 0});
       // Every journal line after a crash is still a well-formed event.
       CHECK(events.size() == rig.store.journal()->size());

@@ -74,7 +74,7 @@ TEST_CASE("on_breach = pause stops with exit 5 keeping the weights; advance cont
   rig.world.script("error_rate", value_at("ramp", 2h, 0.0001));
   CHECK(rig.start() == ExitCode::paused);
   CHECK(rig.world.router().current() == rollout::Split{90, 10});
-  CHECK(rig.position().outcome == "paused");
+  CHECK(rig.position().outcome == rollout::events::FinishedOutcome::paused);
   CHECK(rig.position().phase == rollout::engine::Phase::hold);
   // Someone decides the canary is fine: advance promotes past the rest of the ramp hold.
   CHECK(rig.resume(rollout::fakes::MemoryControl::advance()) == ExitCode::ok);
@@ -224,7 +224,7 @@ TEST_CASE("advance and abort during a hold") {
     CHECK(req[0].stage == "ramp");
     CHECK(to_json(req[0])["reason"] == "looks wrong");
     CHECK(to_json(rig.rec.of(EventType::rollback_started)[0])["trigger"] == "abort");
-    CHECK(rig.position().outcome == "aborted");
+    CHECK(rig.position().outcome == rollout::events::FinishedOutcome::aborted);
   }
 }
 
@@ -266,7 +266,7 @@ TEST_CASE("a rollback step that keeps failing within its budget: exit 6, the res
   const auto fin = rig.rec.of(EventType::rollback_finished);
   REQUIRE(fin.size() == 1);
   CHECK(to_json(fin[0])["undone"].size() == 4);
-  CHECK(rig.position().outcome == "rollback_failed");
+  CHECK(rig.position().outcome == rollout::events::FinishedOutcome::rollback_failed);
   // Nothing else was done while the traffic could not be moved back.
   CHECK(rig.world.kills().empty());
 }
@@ -287,7 +287,7 @@ TEST_CASE("interrupts") {
     CHECK(rig.start() == ExitCode::interrupted);
     CHECK(rig.world.router().current() == rollout::Split{90, 10});
     const auto pos = rig.position();
-    CHECK(pos.outcome == "interrupted");
+    CHECK(pos.outcome == rollout::events::FinishedOutcome::interrupted);
     CHECK(pos.stage == 1);
     // 30 minutes into the 4h ramp hold (which began 2h2s in: health polls before canary).
     CHECK(pos.hold_remaining_ms == Duration(3h + 30min + 2s).count());
@@ -316,7 +316,7 @@ TEST_CASE("interrupts") {
     rig.control.at(1h + 10s, rollout::fakes::MemoryControl::interrupt());
     CHECK(rig.start() == ExitCode::rollback_failed);
     const auto pos = rig.position();
-    CHECK(pos.outcome == "rollback_failed");
+    CHECK(pos.outcome == rollout::events::FinishedOutcome::rollback_failed);
     REQUIRE(pos.undone.size() == 1);
     CHECK(pos.undone[0].rfind("health 'stable'", 0) == 0);
     CHECK(rig.world.router().current() == rollout::Split{100, 0});

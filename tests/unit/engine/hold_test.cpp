@@ -126,7 +126,7 @@ TEST_CASE("a hold whose gates are not passing at its end waits at most max_exten
     rig.world.script("error_rate", error_at("canary", 1h + 50min));
     CHECK(start_bounded(rig) == ExitCode::paused);
     CHECK(rig.world.router().current() == rollout::Split{99, 1});
-    CHECK(rig.position().outcome == "paused");
+    CHECK(rig.position().outcome == rollout::events::FinishedOutcome::paused);
     const auto paused = rig.rec.of(EventType::paused);
     REQUIRE(!paused.empty());
     CHECK(paused.back().summary.find("not passing 1m after the hold ended") != std::string::npos);

@@ -38,7 +38,7 @@ TEST_CASE("replay: a hold interrupted halfway resumes with its remaining time") 
   CHECK(p.phase == engine::Phase::hold);
   CHECK(p.hold_remaining_ms == 650);
   CHECK(p.split == Split{90, 10});
-  CHECK(p.outcome == "interrupted");
+  CHECK(p.outcome == rollout::events::FinishedOutcome::interrupted);
   CHECK_FALSE(p.final());
 }
 
@@ -51,6 +51,6 @@ TEST_CASE("replay: a rollback of a trigger this version does not know resumes as
   const auto p = engine::replay(engine::events_from_journal(lines));
   CHECK(p.phase == engine::Phase::rollback);
   CHECK(p.step == 1);
-  CHECK(p.rollback_trigger == "abort");
+  CHECK(p.rollback_trigger == rollout::events::RollbackTrigger::abort);
   CHECK(p.last_seq == 3);
 }

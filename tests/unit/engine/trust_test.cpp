@@ -84,7 +84,7 @@ TEST_CASE("a journal write that fails once (the reserve made room): the rollback
   CHECK(start_with(rig, t) == ExitCode::rollback_failed);
   CHECK(rig.world.router().current() == Split{100, 0});
   const auto pos = rig.position();
-  CHECK(pos.outcome == "journal_failed");
+  CHECK(pos.outcome == rollout::events::FinishedOutcome::journal_failed);
   CHECK(pos.final());  // resume says it ended; status shows the rollback
   CHECK(pos.split == Split{100, 0});
   CHECK(pos.reason.find("journal") != std::string::npos);
@@ -190,7 +190,7 @@ TEST_CASE("resume: a router that reads less canary than the journal says is not 
   const int sets = rig.world.router().set_calls();
   CHECK(rig.resume() == ExitCode::rollback_failed);
   CHECK(rig.world.router().set_calls() == sets);
-  CHECK(rig.position().outcome == "uncertain");
+  CHECK(rig.position().outcome == rollout::events::FinishedOutcome::uncertain);
   CHECK_FALSE(rig.position().final());  // abort still works
   CHECK(rig.resume(rollout::fakes::MemoryControl::abort("after")) == ExitCode::aborted);
   CHECK(rig.world.router().current() == Split{100, 0});

@@ -38,7 +38,7 @@ TEST_CASE("a resume opens with the journal's events and where they leave the rol
   REQUIRE(o.ok());
   CHECK(o->journal.size() == lines_of(journal));
   CHECK(o->position.stage_name == "canary");
-  CHECK(o->position.outcome == "paused");
+  CHECK(o->position.outcome == rollout::events::FinishedOutcome::paused);
   CHECK_FALSE(o->dry_run);
   CHECK(o->writable.ok());
   CHECK(o->lock);
@@ -79,7 +79,8 @@ TEST_CASE("a start over a rollout that ended moves its journal aside and begins 
   auto o = session::open_rollout(s.dir(), how, {});
   REQUIRE(o.ok());
   CHECK(o->journal.empty());
-  CHECK(o->position.outcome == "aborted");  // what the old journal said
+  CHECK(o->position.outcome ==
+        rollout::events::FinishedOutcome::aborted);  // what the old journal said
   bool archived = false;
   for (const auto& e : fs::directory_iterator(s.dir() + "/history"))
     archived = archived || slurp(e.path().string()) == old;

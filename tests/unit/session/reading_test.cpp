@@ -16,7 +16,7 @@ TEST_CASE("a paused rollout reads as paused in its stage, with no runner") {
   CHECK_FALSE(r.events.empty());
   CHECK(r.position.started);
   CHECK(r.position.stage_name == "canary");
-  CHECK(r.position.outcome == "paused");
+  CHECK(r.position.outcome == rollout::events::FinishedOutcome::paused);
   CHECK(r.position.exit_code == 5);
   CHECK(r.state.has_value());
   CHECK_FALSE(r.damage);
