@@ -49,7 +49,7 @@ Picture picture_of(const events::Fold& f, const std::deque<RecentEvent>& recent)
   for (const auto& s : f.stages) d.stages.push_back(stage_info(s));
   d.stage_index = f.current;
   d.stage = f.current_name;
-  d.phase = std::string(to_string(f.phase));
+  d.phase = f.phase;
   d.phase_detail = f.phase_detail;
   d.stable = f.stable;
   d.canary = f.canary;
@@ -75,7 +75,7 @@ Picture picture_of(const events::Fold& f, const std::deque<RecentEvent>& recent)
   }
   // The outcome of the run since the last (re)start, if it ended.
   if (f.phase == events::Phase::finished && f.finished) {
-    d.outcome = to_string(f.finished->outcome);
+    d.outcome = f.finished->outcome;
     d.exit_code = f.finished->exit_code;
     d.reason = f.finished->reason;
   }
@@ -100,8 +100,8 @@ void Snapshot::on_event(const Event& event) {
   // recent events, or it would push everything else out.
   const auto* gate = event.as<events::GateMeasured>();
   if (!gate || gate->outcome != Outcome::pass) {
-    d_->recent.push_back(view::RecentEvent{
-        event.time, event.t_ms, std::string(to_string(event.type)), event.stage, event.summary});
+    d_->recent.push_back(
+        view::RecentEvent{event.time, event.t_ms, event.type, event.stage, event.summary});
     while (d_->recent.size() > view::kRecentEvents) d_->recent.pop_front();
   }
 }

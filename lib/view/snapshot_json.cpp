@@ -13,7 +13,7 @@ nlohmann::json Snapshot::to_json() const {
   j["name"] = d.name;
   j["runbook"] = d.runbook;
   j["dry_run"] = d.dry_run;
-  j["phase"] = d.phase;
+  j["phase"] = std::string(to_string(d.phase));
   if (!d.phase_detail.empty()) j["phase_detail"] = d.phase_detail;
   j["stage"] = d.stage.empty() ? json() : json(d.stage);
   j["stage_index"] = d.stage_index >= 0 ? json(d.stage_index) : json();
@@ -69,11 +69,13 @@ nlohmann::json Snapshot::to_json() const {
   }
   json recent = json::array();
   for (const auto& e : d.recent)
-    recent.push_back(
-        {{"t_ms", e.t_ms}, {"type", e.type}, {"stage", e.stage}, {"summary", e.summary}});
+    recent.push_back({{"t_ms", e.t_ms},
+                      {"type", to_string(e.type)},
+                      {"stage", e.stage},
+                      {"summary", e.summary}});
   j["recent"] = std::move(recent);
-  if (!d.outcome.empty()) {
-    j["outcome"] = d.outcome;
+  if (d.outcome) {
+    j["outcome"] = to_string(*d.outcome);
     j["exit_code"] = d.exit_code;
     j["reason"] = d.reason;
   }

@@ -39,7 +39,7 @@ struct GateInfo : events::GateFold {
 struct RecentEvent {
   std::chrono::system_clock::time_point time;
   std::int64_t t_ms = 0;
-  std::string type;
+  EventType type = EventType::warning;
   std::string stage;
   std::string summary;
 };
@@ -62,8 +62,7 @@ struct Picture {
   std::vector<StageInfo> stages;
   int stage_index = -1;
   std::string stage;
-  std::string phase = "starting";  // starting | running | holding | awaiting approval |
-                                   // paused | rolling back | finished
+  events::Phase phase = events::Phase::starting;  // to_string() spells it for showing
   std::string phase_detail;
   int stable = 100, canary = 0;
   bool weights_known = false;
@@ -77,7 +76,7 @@ struct Picture {
   std::int64_t rollback_started_t_ms = -1;
   std::optional<bool> rollback_ok;
   std::vector<std::string> undone;
-  std::string outcome;  // set by "finished"
+  std::optional<events::FinishedOutcome> outcome;  // set by "finished"
   int exit_code = -1;
   std::string reason;
   std::string last_breach;
@@ -89,12 +88,12 @@ struct Picture {
   // The engine's clock now: the last event's t_ms plus the wall time since it, so the
   // countdown moves between events. A dry run's clock is virtual: it stands still.
   std::int64_t t_now(std::chrono::system_clock::time_point now) const {
-    if (dry_run || phase == "finished" || events == 0) return last_t_ms;
+    if (dry_run || phase == events::Phase::finished || events == 0) return last_t_ms;
     auto since = std::chrono::duration_cast<std::chrono::milliseconds>(now - last_time).count();
     return last_t_ms + std::max<std::int64_t>(0, since);
   }
 
-  bool holding() const { return phase == "holding" && hold_end_t_ms >= 0; }
+  bool holding() const { return phase == events::Phase::holding && hold_end_t_ms >= 0; }
 
   std::int64_t hold_remaining(std::int64_t t) const {
     return holding() ? std::max<std::int64_t>(0, hold_end_t_ms - t) : -1;
@@ -103,7 +102,7 @@ struct Picture {
   // Hold time still ahead: the rest of this hold plus every later stage's hold (steps
   // between stages are not known in advance, so this is a lower bound).
   std::int64_t remaining_total(std::int64_t t) const {
-    if (phase == "finished" || phase == "rolling back") return -1;
+    if (phase == events::Phase::finished || phase == events::Phase::rolling_back) return -1;
     std::int64_t total = 0;
     for (std::size_t i = 0; i < stages.size(); ++i) {
       const auto& s = stages[i];

@@ -85,15 +85,15 @@ std::string Snapshot::render(const SnapshotOptions& options) const {
   }
 
   // Header: name, stage, what is happening.
-  std::string phase = d.phase;
+  std::string phase(to_string(d.phase));
   std::string phase_col = phase;
-  if (d.phase == "finished") {
-    std::string o = d.outcome.empty() ? "finished" : d.outcome;
+  if (d.phase == events::Phase::finished) {
+    std::string o = d.outcome ? std::string(to_string(*d.outcome)) : "finished";
     std::replace(o.begin(), o.end(), '_', ' ');
     phase_col = o == "completed" ? pal.green(o) : o == "paused" ? pal.yellow(o) : pal.red(o);
-  } else if (d.phase == "rolling back") {
+  } else if (d.phase == events::Phase::rolling_back) {
     phase_col = pal.red(phase);
-  } else if (d.phase == "paused" || d.phase == "awaiting approval") {
+  } else if (d.phase == events::Phase::paused || d.phase == events::Phase::awaiting_approval) {
     phase_col = pal.yellow(phase);
   } else {
     phase_col = pal.cyan(phase);
@@ -107,7 +107,7 @@ std::string Snapshot::render(const SnapshotOptions& options) const {
   std::string header = pal.bold("rollout " + name);
   if (!stage_part.empty()) header += " · " + stage_part;
   header += " · " + phase_col;
-  if (!d.phase_detail.empty() && d.phase != "finished")
+  if (!d.phase_detail.empty() && d.phase != events::Phase::finished)
     header += pal.dim(" (" + d.phase_detail + ")");
   if (d.dry_run) header += "  " + pal.yellow("[dry run]");
   add(header);
@@ -120,13 +120,16 @@ std::string Snapshot::render(const SnapshotOptions& options) const {
       if (i) path += pal.dim(" › ");
       std::string label = fmt::format("{} {}%", s.name, s.weight);
       const bool here = static_cast<int>(i) == d.stage_index;
-      const bool fell = here && (d.rollback_started_t_ms >= 0 ||
-                                 (d.phase == "finished" && d.outcome != "completed"));
+      const bool fell =
+          here &&
+          (d.rollback_started_t_ms >= 0 ||
+           (d.phase == events::Phase::finished && d.outcome != events::FinishedOutcome::completed));
+      ;
       if (s.state == "done")
         path += pal.green("✓ " + label);
       else if (fell)
         path += pal.red("✗ " + label);
-      else if (static_cast<int>(i) == d.stage_index && d.phase != "finished")
+      else if (static_cast<int>(i) == d.stage_index && d.phase != events::Phase::finished)
         path += pal.bold("● " + label);
       else
         path += pal.dim("· " + label);
@@ -167,26 +170,26 @@ std::string Snapshot::render(const SnapshotOptions& options) const {
     std::size_t bar_w = width > used + 10 ? width - used : 10;
     bar_w = std::min<std::size_t>(bar_w, wide ? 100 : 50);
     add(left + bar(frac, bar_w, pal, "36") + tail);
-  } else if (d.phase == "awaiting approval") {
+  } else if (d.phase == events::Phase::awaiting_approval) {
     std::string line =
         "hold     done; " + pal.yellow("waiting for approval: rollout advance " + cmd_name);
     if (d.approval_deadline_t_ms >= 0)
       line += fmt::format(" (times out in {})", view::human_duration(std::max<std::int64_t>(
                                                     0, d.approval_deadline_t_ms - t)));
     add(line);
-  } else if (!d.step.empty() && d.phase != "finished") {
+  } else if (!d.step.empty() && d.phase != events::Phase::finished) {
     add("step     " + d.step);
   }
-  if (std::int64_t rest = d.remaining_total(t); rest >= 0 && d.phase != "paused") {
+  if (std::int64_t rest = d.remaining_total(t); rest >= 0 && d.phase != events::Phase::paused) {
     std::string line = fmt::format("elapsed  {} · at least {} to go", view::human_duration(t),
                                    view::human_duration(rest));
-    if (!d.dry_run && d.phase != "awaiting approval")
+    if (!d.dry_run && d.phase != events::Phase::awaiting_approval)
       line += fmt::format(
           " · ETA {}",
           view::clock_time(options.now + std::chrono::milliseconds(rest), rest < 3'600'000));
     if (d.dry_run) line += pal.dim(" (virtual clock)");
     add(line);
-  } else if (d.phase == "finished") {
+  } else if (d.phase == events::Phase::finished) {
     add(fmt::format("took     {}", view::human_duration(t)));
   }
 
@@ -227,7 +230,8 @@ std::string Snapshot::render(const SnapshotOptions& options) const {
       add(row);
     }
   }
-  if (!d.last_breach.empty() && d.phase != "finished") add(pal.red("breach   " + d.last_breach));
+  if (!d.last_breach.empty() && d.phase != events::Phase::finished)
+    add(pal.red("breach   " + d.last_breach));
 
   // Rollback progress.
   if (d.rollback_started_t_ms >= 0) {
@@ -265,30 +269,32 @@ std::string Snapshot::render(const SnapshotOptions& options) const {
       const auto& e = d.recent[i];
       std::string when = d.dry_run ? fmt::format("+{:>7}", view::human_duration(e.t_ms))
                                    : view::clock_time(e.time);
-      std::string text = e.summary.empty() ? e.type : e.summary;
-      if (e.type == "breach" || e.type == "rollback_started" ||
-          (e.type == "finished" && d.outcome != "completed"))
+      std::string text = e.summary.empty() ? std::string(to_string(e.type)) : e.summary;
+      using enum EventType;
+      if (e.type == breach || e.type == rollback_started ||
+          (e.type == finished && d.outcome != events::FinishedOutcome::completed))
         text = pal.red(text);
-      else if (e.type == "warning" || e.type == "paused" || e.type == "abort_requested")
+      else if (e.type == warning || e.type == paused || e.type == abort_requested)
         text = pal.yellow(text);
       add("  " + pal.dim(when) + "  " + text);
     }
   }
 
   // What the operator can do now.
-  if (d.phase == "finished") {
+  if (d.phase == events::Phase::finished) {
     std::string line = "outcome  " + phase_col;
     if (d.exit_code >= 0) line += fmt::format(" (exit {})", d.exit_code);
     add(line);
     if (!d.reason.empty()) add("why      " + d.reason);
-    if (d.outcome == "paused" || d.outcome == "interrupted")
+    if (d.outcome == events::FinishedOutcome::paused ||
+        d.outcome == events::FinishedOutcome::interrupted)
       add(pal.dim("next     ") + "rollout resume " + cmd_name + pal.dim("  ·  ") +
           "rollout abort " + cmd_name);
     else
       add(pal.dim("report   ") + "rollout report " + cmd_name);
-  } else if (d.phase != "rolling back") {
-    std::string adv =
-        d.phase == "awaiting approval" ? "approve and go on" : "skip the rest of the hold";
+  } else if (d.phase != events::Phase::rolling_back) {
+    std::string adv = d.phase == events::Phase::awaiting_approval ? "approve and go on"
+                                                                  : "skip the rest of the hold";
     std::string a = "rollout advance " + cmd_name + pal.dim("  " + adv);
     std::string b = "rollout abort " + cmd_name + pal.dim("  roll back now");
     if (view::display_width(a) + view::display_width(b) + 14 <= width)
