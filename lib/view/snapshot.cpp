@@ -34,7 +34,6 @@ GateInfo gate_info(const events::GateFold& g) {
   info.value_text = info.value.is_number() ? std::string()
                     : g.last               ? std::string(events::non_finite_word(*g.last))
                                            : std::string("no data");
-  info.outcome = events::outcome_word(g.last_outcome);
   return info;
 }
 

@@ -40,7 +40,7 @@ nlohmann::json Snapshot::to_json() const {
     json gj = {{"gate", g.gate},     {"check", g.check},
                {"query", g.query},   {"unit", g.unit},
                {"op", g.op},         {"threshold", g.threshold},
-               {"value", g.value},   {"outcome", g.outcome},
+               {"value", g.value},   {"outcome", events::outcome_word(g.last_outcome)},
                {"fails", g.fails},   {"inconclusives", g.inconclusives},
                {"errors", g.errors}, {"measurements", g.measurements},
                {"recent", recent}};

@@ -33,7 +33,6 @@ struct StageInfo {
 struct GateInfo : events::GateFold {
   nlohmann::json value;    // a number, or null
   std::string value_text;  // for a null value: "no data", "NaN", "+Inf" or "-Inf"
-  std::string outcome;     // the latest outcome's word
 };
 
 struct RecentEvent {

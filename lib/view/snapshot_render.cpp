@@ -39,16 +39,23 @@ std::string sparkline(const std::deque<events::GatePoint>& trend, std::size_t wi
       int level = hi > lo ? static_cast<int>((v - lo) / (hi - lo) * 7 + 0.5) : 3;
       mark = kBars[std::clamp(level, 0, 7)];
     }
-    out += pal.outcome(mark, events::outcome_word(trend[i].outcome));
+    out += pal.outcome(mark, trend[i].outcome);
   }
   return view::pad_right(out, width);
 }
 
-std::string outcome_mark(const std::string& outcome) {
-  if (outcome == "pass") return "✓";
-  if (outcome == "fail") return "✗";
-  if (outcome == "inconclusive") return "?";
-  if (outcome == "error") return "!";
+std::string outcome_mark(std::optional<Outcome> outcome) {
+  if (!outcome) return "·";
+  switch (*outcome) {
+    case Outcome::pass:
+      return "✓";
+    case Outcome::fail:
+      return "✗";
+    case Outcome::inconclusive:
+      return "?";
+    case Outcome::error:
+      return "!";
+  }
   return "·";
 }
 
@@ -206,7 +213,8 @@ std::string Snapshot::render(const SnapshotOptions& options) const {
     text_w = std::min<std::size_t>(text_w, wide ? 60 : 28);
     std::size_t trend_w = wide ? kTrendLength : 12;
     std::size_t outcome_w = 4;
-    for (const auto& g : d.gates) outcome_w = std::max(outcome_w, g.outcome.size());
+    for (const auto& g : d.gates)
+      outcome_w = std::max(outcome_w, events::outcome_word(g.last_outcome).size());
     add(pal.bold("gates") +
         pal.dim(fmt::format("  (latest value, last {} measurements)", trend_w)));
     for (const auto& g : d.gates) {
@@ -217,16 +225,17 @@ std::string Snapshot::render(const SnapshotOptions& options) const {
         streak = fmt::format("{} error{} in a row", g.errors, g.errors > 1 ? "s" : "");
       else if (g.inconclusives)
         streak = fmt::format("{} inconclusive in a row", g.inconclusives);
-      std::string row = "  " + pal.outcome(outcome_mark(g.outcome), g.outcome) + " " +
+      const auto& o = g.last_outcome;
+      std::string row = "  " + pal.outcome(outcome_mark(o), o) + " " +
                         view::pad_right(view::truncate(g.gate, text_w), text_w) + "  " +
-                        view::pad_left(pal.outcome(shown(g), g.outcome), value_w) + "  " +
+                        view::pad_left(pal.outcome(shown(g), o), value_w) + "  " +
                         sparkline(g.trend, trend_w, pal) + "  " +
-                        pal.outcome(view::pad_right(g.outcome, outcome_w), g.outcome);
+                        pal.outcome(view::pad_right(events::outcome_word(o), outcome_w), o);
       if (!streak.empty()) row += " " + streak;
       if (wide && g.min && g.max)
         row += pal.dim(fmt::format("  min {} max {} n={}", format_measurement(*g.min, g.unit),
                                    format_measurement(*g.max, g.unit), g.measurements));
-      if (wide && !g.detail.empty() && g.outcome != "pass") row += pal.dim("  " + g.detail);
+      if (wide && !g.detail.empty() && o != Outcome::pass) row += pal.dim("  " + g.detail);
       add(row);
     }
   }

@@ -92,11 +92,18 @@ std::string Palette::paint(std::string_view text, std::string_view sgr) const {
   return fmt::format("\x1b[{}m{}\x1b[0m", sgr, text);
 }
 
-std::string Palette::outcome(std::string_view text, std::string_view result) const {
-  if (result == "pass") return green(text);
-  if (result == "fail") return red(text);
-  if (result == "inconclusive") return yellow(text);
-  if (result == "error") return magenta(text);
+std::string Palette::outcome(std::string_view text, std::optional<Outcome> result) const {
+  if (!result) return std::string(text);
+  switch (*result) {
+    case Outcome::pass:
+      return green(text);
+    case Outcome::fail:
+      return red(text);
+    case Outcome::inconclusive:
+      return yellow(text);
+    case Outcome::error:
+      return magenta(text);
+  }
   return std::string(text);
 }
 

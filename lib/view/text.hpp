@@ -3,10 +3,12 @@
 #pragma once
 
 #include "core/duration.hpp"
+#include "core/outcome.hpp"
 #include "core/units.hpp"
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -38,7 +40,8 @@ struct Palette {
   std::string magenta(std::string_view t) const { return paint(t, "35"); }
   std::string cyan(std::string_view t) const { return paint(t, "36"); }
   // pass green, fail red, inconclusive yellow, error magenta.
-  std::string outcome(std::string_view text, std::string_view outcome) const;
+  // `text` in the colour of a gate outcome (unpainted when there is none yet).
+  std::string outcome(std::string_view text, std::optional<Outcome> outcome) const;
 };
 
 // "2h31m", "4m05s", "12s", "850ms": rounded for a person, not exact.
