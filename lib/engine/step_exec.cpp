@@ -255,12 +255,14 @@ Engine::StepResult Engine::exec_http(const runbook::HttpStep& step, std::optiona
   }
   // With a limit (a rollback step's budget) the retries share it: each attempt gets what
   // is left, and none starts once it is spent.
-  const std::optional<Duration> until =
-      limit ? std::optional<Duration>(ports_.clock.now() + *limit) : std::nullopt;
+  // (A bool and a plain Duration, not an optional: GCC 12's -O2 warns that an optional
+  // Duration here may be used uninitialized.)
+  const bool bounded = limit.has_value();
+  const Duration until = bounded ? ports_.clock.now() + *limit : Duration::max();
   for (int attempt = 0; attempt <= std::max(0, step.retries); ++attempt) {
-    if (until) {
-      if (attempt > 0 && ports_.clock.now() >= *until) break;
-      req.timeout = cap(step.timeout, std::max(Duration(1), *until - ports_.clock.now()));
+    if (bounded) {
+      if (attempt > 0 && ports_.clock.now() >= until) break;
+      req.timeout = cap(step.timeout, std::max(Duration(1), until - ports_.clock.now()));
     }
     auto resp = ports_.http.send(req);
     if (resp && resp->status >= 200 && resp->status < 300) {
@@ -273,7 +275,7 @@ Engine::StepResult Engine::exec_http(const runbook::HttpStep& step, std::optiona
                     : resp.error().message;
     if (attempt < step.retries) {
       Duration pause(1000 << std::min(attempt, 4));
-      if (until && ports_.clock.now() + pause >= *until) break;
+      if (bounded && ports_.clock.now() + pause >= until) break;
       if (auto stop = wait_until(ports_.clock.now() + pause, false)) {
         r.request = std::move(stop);
         return r;
