@@ -1,63 +1,35 @@
 // `rollout report [NAME] [--format md|json|junit] [-o FILE]`: the report of a rollout,
 // rebuilt from STATE_DIR/NAME/journal.jsonl, so it works during a rollout and after a crash.
-#include <algorithm>
 #include <cstdio>
-#include <filesystem>
 #include <fstream>
 #include <memory>
-#include <vector>
 
 #include <fmt/core.h>
 
 #include "cli.hpp"
 #include "core/exit_status.hpp"
-#include "report/report.hpp"
-#include "state/layout.hpp"
+#include "session/reading.hpp"
 
 namespace rollout::cli {
 
 namespace {
-
-namespace fs = std::filesystem;
 
 int fail(const std::string& message) {
   fmt::print(stderr, "rollout: error: {}\n", message);
   return to_int(ExitCode::usage);
 }
 
-int run_report(const GlobalOptions& g, std::string name, std::string format,
+int run_report(const GlobalOptions& g, const std::string& name, std::string format,
                const std::string& out_path) {
   if (format.empty()) format = g.json() ? "json" : "md";
-  report::Format fmt_kind = format == "json"    ? report::Format::json
-                            : format == "junit" ? report::Format::junit
-                                                : report::Format::markdown;
-  // The same choice as `status`: NAME, or the only rollout there.
-  auto picked = state::pick_rollout(g.state_dir, name);
-  if (!picked) return fail(picked.error().message);
-  name = *picked;
-  if (name.find('/') != std::string::npos || name == "." || name == "..")
-    return fail(fmt::format("'{}' is not a rollout name", name));
-
-  const std::string journal = (fs::path(g.state_dir) / name / "journal.jsonl").string();
-  std::error_code ec;
-  if (!fs::exists(journal, ec)) {
-    std::string hint;
-    auto names = state::list_rollouts(g.state_dir);
-    if (!names.empty()) {
-      hint = "; rollouts there: ";
-      for (std::size_t i = 0; i < names.size(); ++i) hint += (i ? ", " : "") + names[i];
-    }
-    return fail(fmt::format("no journal for rollout '{}' in {}{}", name, g.state_dir, hint));
-  }
-  int skipped = 0;
-  auto events = report::read_journal(journal, &skipped);
-  if (!events) return fail(events.error().message);
-  if (skipped > 0 && !g.quiet)
-    fmt::print(stderr, "rollout: warning: {} line{} of {} could not be read and {} left out\n",
-               skipped, skipped == 1 ? "" : "s", journal, skipped == 1 ? "is" : "are");
-  if (events->empty()) return fail(fmt::format("{} holds no events yet", journal));
-
-  const std::string text = report::render(report::build_report(*events), fmt_kind);
+  const report::Format kind = format == "json"    ? report::Format::json
+                              : format == "junit" ? report::Format::junit
+                                                  : report::Format::markdown;
+  auto rebuilt = session::rebuild_report(g.state_dir, name, kind);
+  if (!rebuilt) return fail(rebuilt.error().message);
+  if (!g.quiet)
+    for (const auto& line : rebuilt->left_out) fmt::print(stderr, "rollout: warning: {}\n", line);
+  const std::string& text = rebuilt->text;
   if (out_path.empty() || out_path == "-") {
     std::fwrite(text.data(), 1, text.size(), stdout);
     std::fflush(stdout);

@@ -1,11 +1,10 @@
-// Reading a journal back and writing the reports next to it (report.hpp).
+// Writing the reports next to the journal they come from (report.hpp).
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 
 #include <fmt/format.h>
 
@@ -43,26 +42,6 @@ std::string render(const nlohmann::json& report, Format format) {
       return to_junit(report);
   }
   return to_markdown(report);
-}
-
-Result<std::vector<Event>> read_journal(const std::string& path, int* skipped) {
-  std::ifstream in(path);
-  if (!in) return make_error(fmt::format("cannot read {}: {}", path, std::strerror(errno)));
-  std::vector<Event> events;
-  int bad = 0;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-    Event e;
-    if (j.is_discarded() || !from_json(j, e)) {
-      ++bad;
-      continue;
-    }
-    events.push_back(std::move(e));
-  }
-  if (skipped) *skipped = bad;
-  return events;
 }
 
 Result<void> write_reports(const std::string& dir, const std::vector<Event>& events,

@@ -29,9 +29,6 @@ std::string to_json_text(const nlohmann::json& report);
 enum class Format { markdown, json, junit };
 std::string render(const nlohmann::json& report, Format format);
 
-// Reads STATE_DIR/NAME/journal.jsonl. Lines that are not events (a torn last line after
-// a crash, a foreign record) are skipped and counted in `skipped`.
-Result<std::vector<Event>> read_journal(const std::string& path, int* skipped = nullptr);
 
 struct WriteOptions {
   // Where to append the Markdown report as well (GitHub Actions' job summary); empty:

@@ -1,7 +1,12 @@
 // Reading a rollout's state without its lock (see reading.hpp).
 #include "session/reading.hpp"
 
+#include <filesystem>
+
+#include <fmt/format.h>
+
 #include "session/backend.hpp"
+#include "state/layout.hpp"
 
 namespace rollout::session {
 
@@ -12,6 +17,7 @@ Result<Reading> read_store(const state::FileStateStore& store) {
   r.events = engine::events_from_journal(read->lines);
   r.position = engine::replay(r.events);
   r.damage = read->damage;
+  r.torn = read->torn;
   r.journal_path = store.journal_path();
   if (auto s = store.load_state(); s && *s) r.state = **s;
   return r;
@@ -29,6 +35,32 @@ Reading read_rollout(const std::string& dir) {
   r.journal_path = store->journal_path();
   r.holder = state::lock_holder(dir);
   return r;
+}
+
+Result<RebuiltReport> rebuild_report(const std::string& state_dir, const std::string& name,
+                                     report::Format format) {
+  // The same choice as `status`: NAME, or the only rollout there.
+  auto picked = state::pick_rollout(state_dir, name);
+  if (!picked) return picked.error();
+  const auto store = open_store(state::rollout_dir(state_dir, *picked), false);
+  std::error_code ec;
+  if (!std::filesystem::exists(store->journal_path(), ec)) {
+    std::string hint;
+    for (const auto& n : state::list_rollouts(state_dir))
+      hint += (hint.empty() ? "; rollouts there: " : ", ") + n;
+    return make_error(fmt::format("no journal for rollout '{}' in {}{}", *picked, state_dir, hint));
+  }
+  auto read = read_store(*store);
+  if (!read) return read.error();
+  if (read->events.empty()) return make_error(read->journal_path + " holds no events yet");
+  RebuiltReport out;
+  out.text = report::render(report::build_report(read->events), format);
+  out.journal = read->journal_path;
+  if (read->damage) out.left_out.push_back(read->damage->describe(read->journal_path));
+  if (read->torn)
+    out.left_out.push_back(
+        fmt::format("1 line of {} is torn (a crash mid-write) and left out", read->journal_path));
+  return out;
 }
 
 }  // namespace rollout::session

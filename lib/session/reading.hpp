@@ -9,8 +9,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "events/event.hpp"
 #include "engine/position.hpp"
+#include "events/event.hpp"
+#include "report/report.hpp"
 #include "state/file_store.hpp"
 #include "state/lock.hpp"
 
@@ -21,6 +22,7 @@ struct Reading {
   engine::Position position;  // where they say the rollout stands
   std::optional<nlohmann::json> state;
   std::optional<state::JournalDamage> damage;
+  bool torn = false;                        // a torn last line (a crash mid-write) was left out
   std::optional<state::LockHolder> holder;  // read_rollout only: who runs it now
   std::string journal_path;
 };
@@ -31,5 +33,17 @@ Result<Reading> read_store(const state::FileStateStore& store);
 
 // read_store on the rollout in `dir` plus its lock holder; what cannot be read is empty.
 Reading read_rollout(const std::string& dir);
+
+// `rollout report`: the report of rollout `name` (or the only one) in `state_dir`, rebuilt
+// from its journal, so it works while the rollout runs and after a crash.
+struct RebuiltReport {
+  std::string text;
+  std::string journal;  // the journal it was built from
+  // Lines left out, each said in one line: "PATH:LINE: what" for damage, and a torn last
+  // line (a crash mid-write).
+  std::vector<std::string> left_out;
+};
+Result<RebuiltReport> rebuild_report(const std::string& state_dir, const std::string& name,
+                                     report::Format format);
 
 }  // namespace rollout::session

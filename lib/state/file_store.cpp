@@ -210,6 +210,7 @@ Result<JournalRead> FileStateStore::read_journal() const {
     auto j = nlohmann::json::parse(line, nullptr, false);
     if (j.is_discarded()) {
       // A torn last line is a crash mid-write; any other unreadable line is damage.
+      if (torn) out.torn = true;
       if (!torn && !out.damage) out.damage = JournalDamage{n, "not a JSON line"};
       continue;
     }

@@ -28,6 +28,7 @@ struct JournalDamage {
 struct JournalRead {
   std::vector<nlohmann::json> lines;  // every line that reads (damaged ones skipped)
   std::optional<JournalDamage> damage;
+  bool torn = false;  // the last line was cut (a crash mid-write) and is left out
 };
 
 // state.json is written after each journal record. When it names a later event than the
