@@ -153,7 +153,13 @@ void Fold::apply(const Event& e) {
             if (!p.name.empty()) name = p.name;
             runbook = p.runbook;
             dry_run = p.dry_run;
-            phase = Phase::running;  // `finished` stays: a report says how the last run ended
+            phase = Phase::running;
+            // A resumed rollout runs again: how its last run ended is history, not its end.
+            if (p.resumed) {
+              finished.reset();
+              finished_at.reset();
+              finished_t_ms.reset();
+            }
             for (const auto& plan : p.stages) {
               StageFold& st = stage(plan.name);
               st.weight = plan.weight;
@@ -175,8 +181,13 @@ void Fold::apply(const Event& e) {
             st.weight = p.weight;
             st.planned_hold_ms = p.hold_ms;
             st.interval_ms = p.interval_ms;
-            st.started_at = e.time;
-            st.started_t_ms = e.t_ms;
+            // A resume enters the stage it stopped in again: the stage began the first time.
+            st.resumed = st.started_t_ms.has_value() && (st.outcome == StageOutcome::running ||
+                                                         st.outcome == StageOutcome::paused);
+            if (!st.resumed) {
+              st.started_at = e.time;
+              st.started_t_ms = e.t_ms;
+            }
             st.outcome = StageOutcome::running;
             current = static_cast<int>(&st - stages.data());
             phase = Phase::running;
@@ -266,8 +277,14 @@ void Fold::apply(const Event& e) {
           },
           [&](const StageCompleted& p) {
             StageFold& st = stage(e.stage.empty() ? current_name : e.stage);
-            st.duration_ms = p.duration_ms;
-            if (p.measurements) st.measurements = *p.measurements;
+            // The engine counts what its own run saw; a resumed stage began before it.
+            if (st.resumed && st.started_t_ms) {
+              st.duration_ms = e.t_ms - *st.started_t_ms;
+              st.measurements = std::max(st.measurements, p.measurements.value_or(0));
+            } else {
+              st.duration_ms = p.duration_ms;
+              if (p.measurements) st.measurements = *p.measurements;
+            }
             st.outcome = st.advanced_by ? StageOutcome::advanced : StageOutcome::passed;
             if (phase == Phase::holding) phase = Phase::running;
             hold_end_t_ms.reset();
@@ -290,7 +307,7 @@ void Fold::apply(const Event& e) {
           [&](const RollbackFinished& p) {
             if (rollback) rollback->finished = p;
           },
-          [&](const Completed& p) { completed_ms = p.duration_ms; },
+          [&](const Completed&) {},
           [&](const Warning& p) {
             warnings.emplace_back(e.time, p.message.empty() ? e.summary : p.message);
           },
@@ -298,7 +315,7 @@ void Fold::apply(const Event& e) {
             phase = Phase::finished;
             finished = p;
             finished_at = e.time;
-            if (!first_finished_t_ms) first_finished_t_ms = e.t_ms;
+            finished_t_ms = e.t_ms;
             hold_end_t_ms.reset();
             step.clear();
           },

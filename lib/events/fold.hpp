@@ -76,6 +76,7 @@ struct StageFold {
   std::optional<std::int64_t> started_t_ms, hold_started_t_ms;
   std::optional<std::int64_t> duration_ms;  // from stage_completed
   int measurements = 0;                     // intervals measured
+  bool resumed = false;  // entered again by a resume: its start and counts are the first run's
   StageOutcome outcome = StageOutcome::not_reached;
   bool awaited_approval = false;
   std::optional<std::string> advanced_by;
@@ -149,12 +150,12 @@ class Fold {
   bool split_known = false;
   std::string step;  // the step running now
   std::optional<std::int64_t> hold_ms, hold_end_t_ms, approval_deadline_t_ms;
-  std::optional<std::int64_t> completed_ms;  // from `completed`
-  std::optional<Finished> finished;  // the latest; the run ended with it if phase is finished
+  // The latest run's end; a resume clears it until that run ends in turn.
+  std::optional<Finished> finished;
   std::optional<std::chrono::system_clock::time_point> finished_at;
-  std::optional<std::int64_t> first_finished_t_ms;  // how long the first run took
-  std::optional<std::string> paused_reason;         // the last pause's, once paused
-  std::optional<Breach> last_breach;                // in the current stage
+  std::optional<std::int64_t> finished_t_ms;  // the engine's clock then: across every run
+  std::optional<std::string> paused_reason;   // the last pause's, once paused
+  std::optional<Breach> last_breach;          // in the current stage
   std::int64_t last_t_ms = 0;
   std::chrono::system_clock::time_point last_time{};
   std::uint64_t events = 0;

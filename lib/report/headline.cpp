@@ -47,9 +47,9 @@ std::string rollback_part(const events::Fold& f) {
 }  // namespace
 
 std::int64_t duration_ms(const events::Fold& f) {
-  if (f.completed_ms) return *f.completed_ms;
-  if (f.first_finished_t_ms) return *f.first_finished_t_ms;
-  return f.last_t_ms;
+  // The engine's clock, which runs on across resumes (not while no one runs the rollout):
+  // the same time `status` says it took.
+  return f.finished_t_ms.value_or(f.last_t_ms);
 }
 
 std::string headline(const events::Fold& f) {
@@ -83,13 +83,19 @@ std::string headline(const events::Fold& f) {
   const std::string rb = rollback_part(f);
   switch (outcome) {
     case FinishedOutcome::completed: {
-      std::size_t n = 0;
-      for (const auto& s : f.stages)
-        if (s.outcome == events::StageOutcome::passed ||
-            s.outcome == events::StageOutcome::advanced)
-          ++n;
-      return fmt::format("{} completed: {} stage{} passed in {}", name, n, n == 1 ? "" : "s",
-                         format_ms(duration_ms(f)));
+      std::size_t passed = 0, advanced = 0;
+      for (const auto& s : f.stages) {
+        if (s.outcome == events::StageOutcome::passed) ++passed;
+        if (s.outcome == events::StageOutcome::advanced) ++advanced;
+      }
+      // "3 stages passed", or "1 stage passed, 2 advanced by an operator": an advance
+      // skipped what was left of a hold, which a reader of the report should not miss.
+      const std::size_t n = passed + advanced;
+      std::string stages = fmt::format("{} stage{} passed", n, n == 1 ? "" : "s");
+      if (advanced > 0)
+        stages = fmt::format("{} stage{} passed, {} advanced by an operator", passed,
+                             passed == 1 ? "" : "s", advanced);
+      return fmt::format("{} completed: {} in {}", name, stages, format_ms(duration_ms(f)));
     }
     case FinishedOutcome::rolled_back:
       return fmt::format("{} rolled back{}{}{}", name, where, because("a step failed"), rb);

@@ -132,14 +132,15 @@ TEST_CASE("phases: hold, approval, advance by an operator, pause and resume") {
   log.add(600030, "canary", Paused{"awaiting approval"});
   log.add(600030, "", Finished{FinishedOutcome::paused, 4, "awaiting approval"});
   CHECK(log.fold.stage_named("canary")->outcome == StageOutcome::paused);
-  // A resume runs again: the view shows it running, the last ending is still known.
+  // A resume runs again: the view and the report show it running, not how it last ended.
   RolloutStarted again;
   again.name = "shop";
   again.resumed = true;
   again.by = "bob";
   log.add(700000, "", again);
   CHECK(log.fold.phase == Phase::running);
-  CHECK(log.fold.finished.has_value());
+  CHECK_FALSE(log.fold.finished.has_value());
+  CHECK_FALSE(log.fold.finished_t_ms.has_value());
   log.add(700010, "canary", Advanced{"bob", 0});
   log.add(700020, "canary", StageCompleted{700000, 0});
   const StageFold& st = *log.fold.stage_named("canary");
@@ -149,4 +150,26 @@ TEST_CASE("phases: hold, approval, advance by an operator, pause and resume") {
   CHECK(log.fold.actions[0].action == "resume");
   CHECK(log.fold.actions[1].action == "advance");
   CHECK(log.fold.by == "alice");  // who started it
+}
+
+TEST_CASE("a stage a resume enters again keeps its first start, its time and its count") {
+  Log log;
+  log.start();  // canary starts at t=10
+  log.measure(1000, 0.001, Outcome::pass).measure(2000, 0.001, Outcome::pass);
+  // The runner was killed (nothing journaled); a resume enters the canary again.
+  RolloutStarted again;
+  again.name = "shop";
+  again.resumed = true;
+  log.add(2500, "", again);
+  log.add(2500, "canary", StageStarted{0, 1, 600000, 60000});
+  log.measure(3500, 0.001, Outcome::pass);
+  // The engine counts only what its own run saw: 1 measurement in 1.5 s.
+  log.add(4000, "canary", StageCompleted{1500, 1});
+  const StageFold& st = *log.fold.stage_named("canary");
+  CHECK(st.started_t_ms == 10);
+  CHECK(st.duration_ms == 3990);
+  CHECK(st.measurements == 3);
+  CHECK(st.outcome == StageOutcome::passed);
+  log.add(9000, "", Finished{FinishedOutcome::completed, 0, ""});
+  CHECK(log.fold.finished_t_ms == 9000);
 }

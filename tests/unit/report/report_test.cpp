@@ -125,6 +125,39 @@ TEST_CASE("an abort names who aborted and why, and lists the operator action") {
   CHECK(testcase(xml, "stage canary").find("<failure") == std::string::npos);
 }
 
+TEST_CASE(
+    "after a resume the report counts each stage from its first start, and says who advanced") {
+  const auto events = resumed_then_advanced();
+  auto report = build_report(events);
+  const std::string md = to_markdown(report);
+  // The whole rollout on the engine's clock, not the resumed run's 60.6 s.
+  CHECK(first_line(md).find("analyzer completed: 2 stages passed, 1 advanced by an operator in "
+                            "16m02s") != std::string::npos);
+  const auto& ramp = report["stages"][1];
+  CHECK(ramp["actual_ms"] == 961600 - 601300);
+  CHECK(ramp["measurements"] == 6);
+  CHECK(ramp["outcome"] == "advanced");
+}
+
+TEST_CASE("while a resumed run goes on, the report says running, not how the last run ended") {
+  JournalBuilder j;
+  j.start().stage(0, "canary", 1, 1000, 600000);
+  j.add(EventType::paused, 2000, "canary", "paused: awaiting approval",
+        {{"reason", "awaiting approval"}});
+  j.add(EventType::finished, 2000, "", "paused",
+        {{"outcome", "paused"}, {"exit_code", 5}, {"reason", "awaiting approval"}});
+  j.add(EventType::rollout_started, 2000, "", "resuming analyzer at canary",
+        {{"name", "analyzer"},
+         {"runbook", "runbooks/analyzer.toml"},
+         {"resumed", true},
+         {"by", "bob"}});
+  j.stage(0, "canary", 1, 2000, 600000);
+  auto running = build_report(j.events());
+  CHECK(running["outcome"] == "running");
+  CHECK(running["exit_code"].is_null());
+  CHECK(first_line(to_markdown(running)).find("has not finished") != std::string::npos);
+}
+
 TEST_CASE("a promotion reports every stage passed with planned against actual time") {
   auto report = build_report(promotion());
   std::string md = to_markdown(report);

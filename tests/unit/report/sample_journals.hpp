@@ -136,6 +136,39 @@ inline std::vector<Event> promotion() {
   return j.events();
 }
 
+// The runner is killed in the ramp's hold; a resume enters the ramp again, an operator
+// advances it, and the rollout completes. The journal as the engine writes it.
+inline std::vector<Event> resumed_then_advanced() {
+  JournalBuilder j;
+  j.start().stage(0, "canary", 1, 1000, 600000);
+  for (int i = 1; i <= 10; ++i) j.measure("canary", 1000 + i * 60000, 0.001, "pass");
+  j.add(EventType::stage_completed, 601200, "canary", "stage canary passed",
+        {{"duration_ms", 600200}, {"measurements", 10}});
+  j.stage(1, "ramp", 10, 601300, 1200000);
+  for (int i = 1; i <= 5; ++i) j.measure("ramp", 601300 + i * 60000, 0.002, "pass");
+  // SIGKILL: nothing more from that run. The resume goes on from the engine's clock.
+  j.add(EventType::rollout_started, 901400, "", "resuming analyzer at ramp",
+        {{"runbook", "runbooks/analyzer.toml"},
+         {"name", "analyzer"},
+         {"dry_run", false},
+         {"resumed", true},
+         {"by", "bob"},
+         {"from_stage", ""}});
+  j.stage(1, "ramp", 10, 901400, 1200000);
+  j.measure("ramp", 961400, 0.002, "pass");
+  j.add(EventType::advanced, 961500, "ramp", "advanced by bob",
+        {{"by", "bob"}, {"skipped_ms", 840000}});
+  j.add(EventType::stage_completed, 961600, "ramp", "stage ramp passed",
+        {{"duration_ms", 60200}, {"measurements", 1}});
+  j.stage(2, "full", 100, 961700, 0);
+  j.add(EventType::stage_completed, 961900, "full", "stage full passed",
+        {{"duration_ms", 200}, {"measurements", 0}});
+  j.add(EventType::completed, 962000, "", "rollout completed", {{"duration_ms", 60600}});
+  j.add(EventType::finished, 962000, "", "completed",
+        {{"outcome", "completed"}, {"exit_code", 0}, {"reason", ""}});
+  return j.events();
+}
+
 // The canary's error rate climbs past 1 % twice in a row: breach, rollback, exit 1.
 inline std::vector<Event> rollback_after_breach() {
   JournalBuilder j;
