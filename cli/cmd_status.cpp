@@ -40,6 +40,7 @@ std::string render_text(const Reading& r, bool color) {
   for (const auto& e : r.events) snap.on_event(e);
   SnapshotOptions so;
   so.color = color;
+  so.no_runner = r.position.started && !r.position.outcome && !r.holder;
   out += snap.render(so);
   if (!out.empty() && out.back() != '\n') out += '\n';
   out += r.holder ? "runner: " + r.holder->describe() + "\n"

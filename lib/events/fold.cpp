@@ -256,6 +256,7 @@ void Fold::apply(const Event& e) {
             if (!e.stage.empty()) stage(e.stage).advanced_by = p.by;
           },
           [&](const Paused& p) {
+            paused_for_approval = phase == Phase::awaiting_approval;
             phase = Phase::paused;
             phase_detail = p.reason;
             paused_reason = p.reason;

@@ -155,7 +155,8 @@ class Fold {
   std::optional<std::chrono::system_clock::time_point> finished_at;
   std::optional<std::int64_t> finished_t_ms;  // the engine's clock then: across every run
   std::optional<std::string> paused_reason;   // the last pause's, once paused
-  std::optional<Breach> last_breach;          // in the current stage
+  bool paused_for_approval = false;   // the last pause came at a manual gate (advance goes on)
+  std::optional<Breach> last_breach;  // in the current stage
   std::int64_t last_t_ms = 0;
   std::chrono::system_clock::time_point last_time{};
   std::uint64_t events = 0;

@@ -77,6 +77,7 @@ Picture picture_of(const events::Fold& f, const std::deque<RecentEvent>& recent)
     d.outcome = f.finished->outcome;
     d.exit_code = f.finished->exit_code;
     d.reason = f.finished->reason;
+    d.paused_for_approval = d.outcome == events::FinishedOutcome::paused && f.paused_for_approval;
   }
   if (const auto& b = f.last_breach)
     d.last_breach = fmt::format("{} ({} limit {} reached, {})", b->gate, to_string(b->counter),

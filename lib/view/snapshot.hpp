@@ -16,6 +16,9 @@ struct SnapshotOptions {
   int width = 80;
   bool color = false;
   std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
+  // `status` found no process running a rollout that has not ended (its runner was killed,
+  // or its machine went down): its clock stands still, and only resume or abort go on.
+  bool no_runner = false;
 };
 
 class Snapshot : public EventSink {

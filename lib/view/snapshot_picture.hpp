@@ -76,6 +76,7 @@ struct Picture {
   std::optional<bool> rollback_ok;
   std::vector<std::string> undone;
   std::optional<events::FinishedOutcome> outcome;  // set by "finished"
+  bool paused_for_approval = false;  // paused at a manual gate: advance, not resume, goes on
   int exit_code = -1;
   std::string reason;
   std::string last_breach;

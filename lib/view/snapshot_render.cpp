@@ -77,7 +77,8 @@ std::string Snapshot::render(const SnapshotOptions& options) const {
   const view::Palette pal{options.color};
   const std::size_t width = static_cast<std::size_t>(std::max(options.width, 40));
   const bool wide = width >= 120;
-  const std::int64_t t = d.t_now(options.now);
+  const std::int64_t t = options.no_runner ? d.last_t_ms : d.t_now(options.now);
+  const bool stopped = options.no_runner && d.phase != events::Phase::finished;
   const std::string name = d.name.empty() ? "(unnamed)" : d.name;
   // The NAME the commands below need: a dry run's state lives in STATE_DIR/NAME.dry-run/
   // (state/layout.hpp, kDryRunSuffix), and `status`, `report`, `advance`, `abort` and
@@ -190,7 +191,7 @@ std::string Snapshot::render(const SnapshotOptions& options) const {
   if (std::int64_t rest = d.remaining_total(t); rest >= 0 && d.phase != events::Phase::paused) {
     std::string line = fmt::format("elapsed  {} · at least {} to go", view::human_duration(t),
                                    view::human_duration(rest));
-    if (!d.dry_run && d.phase != events::Phase::awaiting_approval)
+    if (!d.dry_run && !stopped && d.phase != events::Phase::awaiting_approval)
       line += fmt::format(
           " · ETA {}",
           view::clock_time(options.now + std::chrono::milliseconds(rest), rest < 3'600'000));
@@ -290,13 +291,20 @@ std::string Snapshot::render(const SnapshotOptions& options) const {
   }
 
   // What the operator can do now.
-  if (d.phase == events::Phase::finished) {
+  if (stopped) {
+    add(pal.red("stopped  no process runs it (its runner was killed, or its machine went down)"));
+    add(pal.dim("next     ") + "rollout resume " + cmd_name + pal.dim("  go on from here") +
+        pal.dim("  ·  ") + "rollout abort " + cmd_name + pal.dim("  roll back"));
+  } else if (d.phase == events::Phase::finished) {
     std::string line = "outcome  " + phase_col;
     if (d.exit_code >= 0) line += fmt::format(" (exit {})", d.exit_code);
     add(line);
     if (!d.reason.empty()) add("why      " + d.reason);
-    if (d.outcome == events::FinishedOutcome::paused ||
-        d.outcome == events::FinishedOutcome::interrupted)
+    if (d.paused_for_approval)
+      add(pal.dim("next     ") + "rollout advance " + cmd_name + pal.dim("  approve and go on") +
+          pal.dim("  ·  ") + "rollout abort " + cmd_name);
+    else if (d.outcome == events::FinishedOutcome::paused ||
+             d.outcome == events::FinishedOutcome::interrupted)
       add(pal.dim("next     ") + "rollout resume " + cmd_name + pal.dim("  ·  ") +
           "rollout abort " + cmd_name);
     else

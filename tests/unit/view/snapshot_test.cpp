@@ -203,3 +203,31 @@ TEST_CASE("a dry run's snapshot names the commands after its state directory, NA
       hinted = l.substr(l.size() - std::string(" analyzer").size()) == " analyzer";
   CHECK(hinted);
 }
+
+TEST_CASE(
+    "with no process running it, the hold stands still and the picture says resume or abort") {
+  auto events = promotion();
+  auto s = feed(events, 4);  // holding the canary when its runner was killed
+  auto o = at(events[3], std::chrono::minutes(4), 80);
+  o.no_runner = true;
+  std::string text = s->render(o);
+  CHECK(text.find("0%  0ms of 10m · 10m left") != std::string::npos);  // not 4m on
+  CHECK(text.find("ETA") == std::string::npos);
+  CHECK(text.find("no process runs it") != std::string::npos);
+  CHECK(text.find("rollout resume analyzer") != std::string::npos);
+  CHECK(text.find("rollout advance") == std::string::npos);
+}
+
+TEST_CASE("paused at a manual gate, the next command is advance, not resume") {
+  JournalBuilder j;
+  j.start().stage(0, "canary", 1, 1000, 600000);
+  j.add(EventType::awaiting_approval, 601200, "canary", "awaiting approval", {});
+  j.add(EventType::paused, 601200, "canary", "paused: awaiting approval",
+        {{"reason", "awaiting approval"}});
+  j.add(EventType::finished, 601200, "", "paused",
+        {{"outcome", "paused"}, {"exit_code", 5}, {"reason", "awaiting approval"}});
+  auto s = feed(j.events());
+  std::string text = s->render(at(j.events().back(), std::chrono::seconds(1), 100));
+  CHECK(text.find("next     rollout advance analyzer") != std::string::npos);
+  CHECK(text.find("rollout resume") == std::string::npos);
+}
