@@ -6,6 +6,7 @@
 
 #include "core/json_get.hpp"
 #include "core/op_symbol.hpp"
+#include "core/state_name.hpp"
 #include "report/format.hpp"
 #include "report/report.hpp"
 
@@ -249,10 +250,10 @@ std::string to_markdown(const json& r) {
       line("- " + (w.is_string() ? w.get<std::string>() : w.dump()));
     line("");
   }
-  line(
-      fmt::format("<sub>rollout report v{} · `rollout report {} --format json` has every value "
-                  "measured</sub>",
-                  r.value("report_version", kReportVersion), name));
+  line(fmt::format(
+      "<sub>rollout report v{} · `rollout report {} --format json` has every value "
+      "measured</sub>",
+      r.value("report_version", kReportVersion), state_name(name, r.value("dry_run", false))));
   return out;
 }
 

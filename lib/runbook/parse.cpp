@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "core/state_name.hpp"
 #include "core/suggest.hpp"
 #include "events/event_type.hpp"
 #include "runbook/gate.hpp"
@@ -74,7 +75,7 @@ void parse_rollout(const toml::table& doc, Runbook& book, Reader& r) {
         r.error(Reader::pos(*t->get("name")),
                 "rollout name \"" + *name +
                     "\" must be letters, digits, '-', '_' or '.' (it names the state directory)");
-      else if (name->size() >= 8 && name->compare(name->size() - 8, 8, ".dry-run") == 0)
+      else if (is_dry_run_name(*name))
         r.error(Reader::pos(*t->get("name")),
                 "rollout name \"" + *name +
                     "\" ends in '.dry-run': a dry run keeps its state in NAME.dry-run, so the two "

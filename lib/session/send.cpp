@@ -65,7 +65,7 @@ Result<Ended> wait_for_outcome(const std::string& dir, const std::string& name,
       progress(hooks, fmt::format("rollout {}: {} (exit {})", name, pos.status(), pos.exit_code),
                true);
       Ended ended;
-      ended.name = pos.name;
+      ended.name = name;
       ended.code = static_cast<ExitCode>(pos.exit_code);
       return ended;
     }

@@ -103,7 +103,7 @@ Result<Ended> drive(const Request& req, const Hooks& hooks, Opened& o, const run
   if (notifier) eng.subscribe(notifier.get());
 
   Ended ended;
-  ended.name = book.rollout.name;
+  ended.name = o.name;
   ended.code = start ? eng.start() : eng.resume(o.journal, req.first);
   sinks.clear();
   // A journal that failed on the run's last records (after the engine's last look): the

@@ -53,7 +53,7 @@ struct Hooks {
 struct Ended {
   ExitCode code = ExitCode::ok;
   bool started = true;  // false: the operator said no at the prompt (code ok)
-  std::string name;     // the rollout's name
+  std::string name;     // the rollout's name as commands take it (state_name: NAME.dry-run)
   // Set when the run's end is not in the journal (the code is then 6): what to print.
   std::string unrecorded_end;
   // Set when the reports could not be written (the run's code is unchanged).

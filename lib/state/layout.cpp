@@ -16,7 +16,7 @@ namespace rollout::state {
 namespace fs = std::filesystem;
 
 std::string rollout_dir(const std::string& state_dir, const std::string& name, bool dry_run) {
-  return (fs::path(state_dir) / (dry_run ? name + kDryRunSuffix : name)).string();
+  return (fs::path(state_dir) / state_name(name, dry_run)).string();
 }
 
 std::string control_dir(const std::string& dir) {
@@ -102,9 +102,7 @@ Result<std::string> pick_rollout(const std::string& state_dir, const std::string
   const auto all = list_rollouts(state_dir);
   std::vector<std::string> real;
   for (const auto& n : all)
-    if (n.size() < std::strlen(kDryRunSuffix) ||
-        n.compare(n.size() - std::strlen(kDryRunSuffix), std::string::npos, kDryRunSuffix) != 0)
-      real.push_back(n);
+    if (!is_dry_run_name(n)) real.push_back(n);
   const auto& pool = real.empty() ? all : real;
   if (pool.size() == 1) return pool.front();
   if (pool.empty())

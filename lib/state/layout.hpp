@@ -9,10 +9,9 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "core/state_name.hpp"
 
 namespace rollout::state {
-
-inline constexpr const char* kDryRunSuffix = ".dry-run";
 
 std::string rollout_dir(const std::string& state_dir, const std::string& name,
                         bool dry_run = false);

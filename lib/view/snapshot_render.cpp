@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "core/state_name.hpp"
 #include "view/snapshot.hpp"
 #include "view/snapshot_picture.hpp"
 #include "view/text.hpp"
@@ -80,10 +81,8 @@ std::string Snapshot::render(const SnapshotOptions& options) const {
   const std::int64_t t = options.no_runner ? d.last_t_ms : d.t_now(options.now);
   const bool stopped = options.no_runner && d.phase != events::Phase::finished;
   const std::string name = d.name.empty() ? "(unnamed)" : d.name;
-  // The NAME the commands below need: a dry run's state lives in STATE_DIR/NAME.dry-run/
-  // (state/layout.hpp, kDryRunSuffix), and `status`, `report`, `advance`, `abort` and
-  // `resume` find it by that directory name, not by the rollout's own name.
-  const std::string cmd_name = d.dry_run && !d.name.empty() ? d.name + ".dry-run" : name;
+  // The NAME the commands below need (core/state_name.hpp: NAME.dry-run for a dry run).
+  const std::string cmd_name = d.name.empty() ? name : state_name(d.name, d.dry_run);
   std::vector<std::string> lines;
   auto add = [&](std::string line) { lines.push_back(view::truncate(line, width)); };
 

@@ -167,6 +167,10 @@ TEST_CASE("a dry run is rehearsed: the router's command never runs, its state is
   CHECK(s.journal(true).find("\"dry_run\":true") != std::string::npos);
   CHECK_FALSE(fs::exists(s.dir()));
   CHECK(fs::exists(s.dir(true) + "/report.md"));
+  // What the commands take to reach it, in every hint: its state directory's name.
+  CHECK(ended->name == "unit-demo.dry-run");
+  CHECK(slurp(s.dir(true) + "/report.md").find("`rollout report unit-demo.dry-run") !=
+        std::string::npos);
 }
 
 TEST_CASE("a start refuses what it cannot run before touching anything") {
