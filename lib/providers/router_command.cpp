@@ -4,6 +4,7 @@
 #include "providers/process.hpp"
 #include "providers/routers.hpp"
 #include "runbook/bindings.hpp"
+#include "runbook/describe.hpp"
 
 namespace rollout::providers {
 
@@ -56,7 +57,10 @@ Result<void> ExecRouter::set(const Split& split) {
 }
 
 std::string ExecRouter::describe() const {
-  return runbook::describe(spec_);
+  // The command as `plan` shows it: ${vars.*} resolved, secrets redacted.
+  runbook::ExecRouterSpec shown = spec_;
+  shown.command = runbook::display(spec_.command, expander_);
+  return runbook::describe(shown);
 }
 
 HttpRouter::HttpRouter(runbook::HttpRouterSpec spec, Expander expander, HttpClient& http)
@@ -97,7 +101,9 @@ Result<void> HttpRouter::set(const Split& split) {
 }
 
 std::string HttpRouter::describe() const {
-  return runbook::describe(spec_);
+  runbook::HttpRouterSpec shown = spec_;
+  shown.url = runbook::display(spec_.url, expander_);
+  return runbook::describe(shown);
 }
 
 Result<std::unique_ptr<Router>> make_router(const runbook::HttpRouterSpec& spec,

@@ -52,6 +52,19 @@ TEST_CASE("exec router: weights as arguments and environment; read() knows only 
   CHECK_FALSE(failing.read().ok());  // a failed set is not a known split
 }
 
+TEST_CASE("a router describes itself as plan shows it: ${vars.*} resolved, weights left") {
+  runbook::ExecRouterSpec exec;
+  exec.command = {"${vars.scripts}/set-weights.sh", "${weight.canary}"};
+  ExecRouter e(exec, expander({{"scripts", "/opt/lb"}}));
+  CHECK(e.describe() == "exec router /opt/lb/set-weights.sh");
+  runbook::HttpRouterSpec http;
+  http.method = "PUT";
+  http.url = "${vars.lb}/weights?canary=${weight.canary}";
+  CurlHttpClient client;  // not called: describe() sends nothing
+  HttpRouter h(http, expander({{"lb", "https://lb.internal"}}), client);
+  CHECK(h.describe() == "http router PUT https://lb.internal/weights?canary=${weight.canary}");
+}
+
 TEST_CASE("http router: templated request; non-2xx is an error with status and body") {
   LoopbackHttpServer server([](const HttpRequestSeen& r) {
     if (r.body.find("\"canary\":50") != std::string::npos)
