@@ -1,5 +1,5 @@
 // `rollout plan RUNBOOK`: every step start would run, resolved and timed, as text or as one
-// JSON document (--output json). Touches nothing; `--check` also runs start's preflight
+// JSON document (--output json). Touches nothing; `--check` runs start's preflight instead
 // (router answers and reads 100/0, every query accepted, stable healthy), which only reads.
 #include <cstdio>
 #include <string>
@@ -41,10 +41,11 @@ void add_plan(CLI::App& app, const GlobalOptions& g, int& exit_code) {
   static std::string file;
   static bool check = false;
   cmd->add_option("RUNBOOK", file, "Runbook file (TOML)")->required();
-  cmd->add_flag("--check", check, "Also run the preflight (router, queries, health, state dir)");
+  cmd->add_flag("--check", check,
+                "Run the preflight instead of printing the plan (router, queries, health)");
   cmd->footer(
-      "Exit status: 0 when the plan was printed (and --check passed), 2 when the runbook is\n"
-      "invalid or a preflight check failed.\n"
+      "Exit status: 0 when the plan was printed (or every --check passed), 2 when the runbook\n"
+      "is invalid or a preflight check failed.\n"
       "Templates are resolved; values read from ${env.X} print as ***.");
   cmd->callback([&g, &exit_code] {
     runbook::LoadOptions options;

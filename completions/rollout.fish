@@ -56,7 +56,7 @@ complete -c rollout -n "not __fish_seen_subcommand_from $commands" -a report -d 
 
 # Runbook files.
 complete -c rollout -n "__fish_seen_subcommand_from validate plan start" -k -a '(__rollout_runbooks)'
-complete -c rollout -n "__fish_seen_subcommand_from plan" -l check -d 'Also run the preflight'
+complete -c rollout -n "__fish_seen_subcommand_from plan" -l check -d 'Run the preflight instead of the plan'
 complete -c rollout -n "__fish_seen_subcommand_from start" -l dry-run -d 'Rehearse on a virtual clock; touches nothing'
 complete -c rollout -n "__fish_seen_subcommand_from start" -l scenario -r -F -d 'Script metric values over time'
 complete -c rollout -n "__fish_seen_subcommand_from start" -s y -l yes -d 'Do not ask for confirmation'
