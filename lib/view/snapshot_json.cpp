@@ -68,11 +68,12 @@ nlohmann::json Snapshot::to_json() const {
                      {"undone", d.undone}};
   }
   json recent = json::array();
-  for (const auto& e : d.recent)
-    recent.push_back({{"t_ms", e.t_ms},
-                      {"type", to_string(e.type)},
-                      {"stage", e.stage},
-                      {"summary", e.summary}});
+  for (const auto& e : d.recent) {
+    // As in the journal: "stage" only for an event inside a stage.
+    json r = {{"t_ms", e.t_ms}, {"type", to_string(e.type)}, {"summary", e.summary}};
+    if (!e.stage.empty()) r["stage"] = e.stage;
+    recent.push_back(std::move(r));
+  }
   j["recent"] = std::move(recent);
   if (d.outcome) {
     j["outcome"] = to_string(*d.outcome);

@@ -79,6 +79,11 @@ TEST_CASE("the hold counts down between events, with the rest of the rollout ahe
   auto j = s->to_json();
   CHECK(j["phase"] == "holding");
   CHECK(j["stage"] == "canary");
+  // Recent events keep the journal's shape: "stage" only inside a stage.
+  REQUIRE(j["recent"].size() >= 2);
+  CHECK(j["recent"][0]["type"] == "rollout_started");
+  CHECK_FALSE(j["recent"][0].contains("stage"));
+  CHECK(j["recent"][1]["stage"] == "canary");
 }
 
 TEST_CASE("a gate keeps a bounded trend however long the hold") {
