@@ -263,12 +263,14 @@ std::optional<Engine::Flow> Engine::act_on_breaches(HoldState& h) {
     auto b = h.trackers[k].breached(stage);
     if (!b) continue;
     const runbook::Gate& gate = stage.gates[k];
-    const std::string why = fmt::format(
-        "gate '{}' breached: {} {} in a row (limit {})", gate.text, b->limit,
-        b->counter == events::BreachCounter::failure        ? "failures"
-        : b->counter == events::BreachCounter::inconclusive ? "inconclusive measurements"
-                                                            : "errors",
-        b->limit);
+    const bool one = b->limit == 1;
+    const std::string why =
+        fmt::format("gate '{}' breached: {} {} in a row (limit {})", gate.text, b->limit,
+                    b->counter == events::BreachCounter::failure ? (one ? "failure" : "failures")
+                    : b->counter == events::BreachCounter::inconclusive
+                        ? (one ? "inconclusive measurement" : "inconclusive measurements")
+                        : (one ? "error" : "errors"),
+                    b->limit);
     emit(stage.name, why,
          events::Breach{gate.text, b->counter, b->limit, std::nullopt,
                         breach_action(stage.on_breach)});

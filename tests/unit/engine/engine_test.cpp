@@ -53,6 +53,7 @@ TEST_CASE("a breach in each stage rolls back: weight 0 first, then kill, restart
     CHECK(breach[0].stage == stage);
     CHECK(to_json(breach[0])["counter"] == "failure");
     CHECK(to_json(breach[0])["action"] == "rollback");
+    CHECK(breach[0].summary.find("breached: 2 failures in a row (limit 2)") != std::string::npos);
     // failure_limit = 2: the second consecutive failing measurement, at 45m30s.
     const auto fails = rig.rec.of(EventType::gate_measured);
     int failing = 0;
@@ -139,6 +140,16 @@ TEST_CASE("inconclusive and error limits fire on their own counters") {
     REQUIRE(breach.size() == 1);
     CHECK(to_json(breach[0])["counter"] == "error");
     CHECK(breach[0].stage == "ramp");
+  }
+  SUBCASE("a limit of one says so in the singular") {
+    auto book = reference_book();
+    for (auto& st : book.stages) st.failure_limit = 1;
+    Rig rig(book);
+    rig.world.script("error_rate", value_at("canary", 10min, 0.03));
+    CHECK(rig.start() == ExitCode::rolled_back);
+    const auto breach = rig.rec.of(EventType::breach);
+    REQUIRE(breach.size() == 1);
+    CHECK(breach[0].summary.find("breached: 1 failure in a row (limit 1)") != std::string::npos);
   }
   SUBCASE("NaN is inconclusive, never a pass") {
     Rig rig(reference_book());
