@@ -27,6 +27,10 @@ int run_report(const GlobalOptions& g, const std::string& name, std::string form
                                                   : report::Format::markdown;
   auto rebuilt = session::rebuild_report(g.state_dir, name, kind);
   if (!rebuilt) return fail(rebuilt.error().message);
+  // Reading moves nothing, so an untrusted state is shown, after a warning (as status does).
+  if (rebuilt->untrusted)
+    fmt::print(stderr, "rollout: warning: {} (what follows may not be true)\n",
+               *rebuilt->untrusted);
   if (!g.quiet)
     for (const auto& line : rebuilt->left_out) fmt::print(stderr, "rollout: warning: {}\n", line);
   const std::string& text = rebuilt->text;

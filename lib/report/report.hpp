@@ -29,7 +29,6 @@ std::string to_json_text(const nlohmann::json& report);
 enum class Format { markdown, json, junit };
 std::string render(const nlohmann::json& report, Format format);
 
-
 struct WriteOptions {
   // Where to append the Markdown report as well (GitHub Actions' job summary); empty:
   // nowhere. write_reports fills it from $GITHUB_STEP_SUMMARY when `from_env`.

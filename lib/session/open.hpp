@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "core/result.hpp"
-#include "events/event.hpp"
 #include "engine/position.hpp"
+#include "events/event.hpp"
 #include "state/file_store.hpp"
 #include "state/lock.hpp"
 

@@ -42,7 +42,8 @@ Result<RebuiltReport> rebuild_report(const std::string& state_dir, const std::st
   // The same choice as `status`: NAME, or the only rollout there.
   auto picked = state::pick_rollout(state_dir, name);
   if (!picked) return picked.error();
-  const auto store = open_store(state::rollout_dir(state_dir, *picked), false);
+  const std::string dir = state::rollout_dir(state_dir, *picked);
+  const auto store = open_store(dir, false);
   std::error_code ec;
   if (!std::filesystem::exists(store->journal_path(), ec)) {
     std::string hint;
@@ -56,6 +57,8 @@ Result<RebuiltReport> rebuild_report(const std::string& state_dir, const std::st
   RebuiltReport out;
   out.text = report::render(report::build_report(read->events), format);
   out.journal = read->journal_path;
+  if (auto trusted = state::check_rollout_files(dir); !trusted)
+    out.untrusted = trusted.error().message;
   if (read->damage) out.left_out.push_back(read->damage->describe(read->journal_path));
   if (read->torn)
     out.left_out.push_back(

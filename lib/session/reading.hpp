@@ -42,6 +42,8 @@ struct RebuiltReport {
   // Lines left out, each said in one line: "PATH:LINE: what" for damage, and a torn last
   // line (a crash mid-write).
   std::vector<std::string> left_out;
+  // Set when the state is not private (others may write it): what it says may be forged.
+  std::optional<std::string> untrusted;
 };
 Result<RebuiltReport> rebuild_report(const std::string& state_dir, const std::string& name,
                                      report::Format format);

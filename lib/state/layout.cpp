@@ -25,14 +25,15 @@ std::string control_dir(const std::string& dir) {
 
 namespace {
 
-// Another user's file, or one others may write, may say anything: rollout refuses it.
+// Another user's file, or one others may write, may say anything. The message says what is
+// wrong; the caller says what it does about it (a run refuses, status and report warn).
 Result<void> check_owner(const std::string& path, const struct stat& st) {
   if (st.st_uid != ::geteuid())
-    return make_error(fmt::format("{} is owned by uid {}, not by this user (uid {}): refusing it",
-                                  path, st.st_uid, ::geteuid()));
+    return make_error(fmt::format("{} is owned by uid {}, not by this user (uid {})", path,
+                                  st.st_uid, ::geteuid()));
   if ((st.st_mode & 022) != 0)
     return make_error(
-        fmt::format("{} is writable by group or others (mode {:04o}): refusing it; "
+        fmt::format("{} is writable by group or others (mode {:04o}): "
                     "`chmod go-w {}` if it is yours",
                     path, st.st_mode & 07777, path));
   return {};
@@ -72,6 +73,13 @@ Result<void> check_private(const std::string& path) {
 }
 
 Result<void> check_rollout_files(const std::string& dir) {
+  // The state directory first: whoever may write it may replace the rollout's directory.
+  // It may be a symbolic link (the operator chose that path): its target is checked. A
+  // sticky directory (like /tmp) lets no one else rename or remove what is ours in it.
+  const std::string state_dir = fs::path(dir).parent_path().string();
+  struct stat st {};
+  if (!state_dir.empty() && ::stat(state_dir.c_str(), &st) == 0 && (st.st_mode & S_ISVTX) == 0)
+    if (auto r = check_owner(state_dir, st); !r) return r;
   if (auto r = check_private(dir); !r) return r;
   for (const char* name :
        {"lock", "journal.jsonl", "state.json", "runbook.toml", "scenario.toml", "control"}) {

@@ -26,8 +26,8 @@ Result<void> ensure_private_dir(const std::string& path);
 // group or others. A missing path is fine: nothing to trust yet.
 Result<void> check_private(const std::string& path);
 
-// check_private on the rollout directory and every file rollout keeps in it (lock,
-// journal.jsonl, state.json, runbook.toml, scenario.toml, control/).
+// check_private on the state directory, the rollout directory and every file rollout
+// keeps in it (lock, journal.jsonl, state.json, runbook.toml, scenario.toml, control/).
 Result<void> check_rollout_files(const std::string& rollout_dir);
 
 // Rollouts in the state directory (subdirectories holding a journal), sorted.

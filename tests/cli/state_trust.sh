@@ -1,7 +1,8 @@
 #!/bin/bash
 # The state directory is not trusted blindly: a symlinked lock is refused (the file it points
 # at is left whole), a state directory writable by others is refused (exit 2, one line), and
-# `advance` signals the pid the kernel says holds the lock, never the pid the lock file names.
+# `advance` signals the pid the kernel says holds the lock, never the pid the lock file names;
+# status and report, which only read, show an untrusted state after a warning.
 source "$SRC/tests/cli/engine_helpers.bash"
 write_runbook "$T/rb.toml" 1s
 D="$ROLLOUT_STATE_DIR/cli-demo"
@@ -44,6 +45,18 @@ grep -q "pid $runner" "$T/adv" || { cat "$T/adv"; fail "advance did not name the
 ok "advance reached the real holder (pid $runner)"
 wait $runner
 [ $? -eq 0 ] || fail "runner did not finish"
+# status and report only read: they show an untrusted state after a one-line warning.
+chmod 777 "$ROLLOUT_STATE_DIR"
+"$ROLLOUT" status > "$T/out" 2> "$T/err" || { cat "$T/err"; fail "status on an untrusted state dir failed"; }
+grep -q "warning: $ROLLOUT_STATE_DIR is writable by group or others" "$T/err" ||
+  { cat "$T/err"; fail "status did not warn about the state dir"; }
+grep -q "refusing" "$T/err" && { cat "$T/err"; fail "status says it refuses, and shows"; }
+grep -q "completed" "$T/out" || { cat "$T/out"; fail "status showed nothing"; }
+"$ROLLOUT" report > "$T/out" 2> "$T/err" || { cat "$T/err"; fail "report on an untrusted state dir failed"; }
+grep -q "warning: $ROLLOUT_STATE_DIR is writable by group or others" "$T/err" ||
+  { cat "$T/err"; fail "report did not warn about the state dir"; }
+chmod 700 "$ROLLOUT_STATE_DIR"
+ok "status and report show an untrusted state dir after a one-line warning"
 if [ "$(id -u)" = 0 ]; then
   chown 65534 "$D/journal.jsonl"
   "$ROLLOUT" abort 2> "$T/err"
