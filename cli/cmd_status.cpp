@@ -13,7 +13,7 @@
 #include "engine/position.hpp"
 #include "os/signals.hpp"
 #include "session/reading.hpp"
-#include "state/layout.hpp"
+#include "state/file_store.hpp"
 #include "terminal.hpp"
 #include "view/console.hpp"
 #include "view/snapshot.hpp"
@@ -87,17 +87,17 @@ void add_status(CLI::App& app, const GlobalOptions& g, int& exit_code) {
       ->needs(wait);
   watch->excludes(wait);
   cmd->callback([&g, &exit_code, o] {
-    auto name = state::pick_rollout(g.state_dir, o->name);
-    if (!name) {
-      print_error(name.error().message);
+    auto at = session::locate_rollout(g.state_dir, o->name);
+    if (!at) {
+      print_error(at.error().message);
       exit_code = to_int(ExitCode::usage);
       return;
     }
-    const std::string dir = state::rollout_dir(g.state_dir, *name);
-    // Reading is harmless, but what a directory others can write says may be forged.
-    if (auto trusted = state::check_rollout_files(dir); !trusted)
-      say(stderr, fmt::format("rollout: warning: {} (what follows may not be true)\n",
-                              trusted.error().message));
+    const std::string& name = at->name;
+    const std::string& dir = at->dir;
+    if (at->untrusted)
+      say(stderr,
+          fmt::format("rollout: warning: {} (what follows may not be true)\n", *at->untrusted));
     std::optional<Duration> timeout;
     if (!o->timeout.empty()) {
       timeout = parse_duration(o->timeout);
@@ -109,7 +109,7 @@ void add_status(CLI::App& app, const GlobalOptions& g, int& exit_code) {
     }
     Reading r = read_rollout(dir);
     if (r.events.empty() && !r.state) {
-      print_error(fmt::format("no rollout named '{}' in {}", *name, g.state_dir));
+      print_error(fmt::format("no rollout named '{}' in {}", name, g.state_dir));
       exit_code = to_int(ExitCode::usage);
       return;
     }
@@ -123,7 +123,7 @@ void add_status(CLI::App& app, const GlobalOptions& g, int& exit_code) {
           return;
         }
         if (timeout && std::chrono::steady_clock::now() - t0 >= *timeout) {
-          print_error(fmt::format("{} still running after {}", *name, format_duration(*timeout)));
+          print_error(fmt::format("{} still running after {}", name, format_duration(*timeout)));
           exit_code = to_int(ExitCode::usage);
           return;
         }

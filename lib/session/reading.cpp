@@ -37,19 +37,27 @@ Reading read_rollout(const std::string& dir) {
   return r;
 }
 
-Result<RebuiltReport> rebuild_report(const std::string& state_dir, const std::string& name,
-                                     report::Format format) {
-  // The same choice as `status`: NAME, or the only rollout there.
+Result<Located> locate_rollout(const std::string& state_dir, const std::string& name) {
   auto picked = state::pick_rollout(state_dir, name);
   if (!picked) return picked.error();
-  const std::string dir = state::rollout_dir(state_dir, *picked);
-  const auto store = open_store(dir, false);
+  Located at{*picked, state::rollout_dir(state_dir, *picked), std::nullopt};
+  if (auto trusted = state::check_rollout_files(at.dir); !trusted)
+    at.untrusted = trusted.error().message;
+  return at;
+}
+
+Result<RebuiltReport> rebuild_report(const std::string& state_dir, const std::string& name,
+                                     report::Format format) {
+  auto at = locate_rollout(state_dir, name);
+  if (!at) return at.error();
+  const auto store = open_store(at->dir, false);
   std::error_code ec;
   if (!std::filesystem::exists(store->journal_path(), ec)) {
     std::string hint;
     for (const auto& n : state::list_rollouts(state_dir))
       hint += (hint.empty() ? "; rollouts there: " : ", ") + n;
-    return make_error(fmt::format("no journal for rollout '{}' in {}{}", *picked, state_dir, hint));
+    return make_error(
+        fmt::format("no journal for rollout '{}' in {}{}", at->name, state_dir, hint));
   }
   auto read = read_store(*store);
   if (!read) return read.error();
@@ -57,8 +65,7 @@ Result<RebuiltReport> rebuild_report(const std::string& state_dir, const std::st
   RebuiltReport out;
   out.text = report::render(report::build_report(read->events), format);
   out.journal = read->journal_path;
-  if (auto trusted = state::check_rollout_files(dir); !trusted)
-    out.untrusted = trusted.error().message;
+  out.untrusted = at->untrusted;
   if (read->damage) out.left_out.push_back(read->damage->describe(read->journal_path));
   if (read->torn)
     out.left_out.push_back(

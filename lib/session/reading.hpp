@@ -34,6 +34,15 @@ Result<Reading> read_store(const state::FileStateStore& store);
 // read_store on the rollout in `dir` plus its lock holder; what cannot be read is empty.
 Reading read_rollout(const std::string& dir);
 
+// The rollout `name` (or the only one) in `state_dir`, as status and report find it: its
+// directory, and whether its state is private. Reading moves nothing, so a read shows an
+// untrusted state, after a warning (`untrusted` says why: what it says may be forged).
+struct Located {
+  std::string name, dir;
+  std::optional<std::string> untrusted;
+};
+Result<Located> locate_rollout(const std::string& state_dir, const std::string& name);
+
 // `rollout report`: the report of rollout `name` (or the only one) in `state_dir`, rebuilt
 // from its journal, so it works while the rollout runs and after a crash.
 struct RebuiltReport {
