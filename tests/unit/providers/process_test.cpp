@@ -2,6 +2,7 @@
 // real processes, each bounded in time and cleaned up.
 #include <doctest/doctest.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -184,8 +185,13 @@ TEST_CASE("kill: by pidfile, by exact name (also longer than 15), by command-lin
   }
   SUBCASE("command-line substring, and SIGKILL after the grace for a process ignoring TERM") {
     const std::string marker = "rollout-marker-" + std::to_string(::getpid());
-    Background stubborn({"sh", "-c", "trap '' TERM; while :; do sleep 0.1; done; : " + marker},
-                        dir / "log");
+    // It waits on a FIFO with a builtin, forking nothing: a `sleep` loop's forked shell
+    // children carry the same command line for a moment, and the pattern matches them too.
+    const auto fifo = dir / "fifo";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    Background stubborn(
+        {"sh", "-c", "trap '' TERM; while :; do read x <> \"$0\"; done; : " + marker, fifo},
+        dir / "log");
     REQUIRE(testsupport::wait_until([&] { return alive(stubborn.pid()); }, 5s));
     std::this_thread::sleep_for(100ms);  // let the shell install its trap
     runbook::KillStep k;
