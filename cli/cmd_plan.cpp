@@ -11,6 +11,7 @@
 #include "runbook/load.hpp"
 #include "runbook/plan.hpp"
 #include "session/world.hpp"
+#include "terminal.hpp"
 
 namespace rollout::cli {
 
@@ -20,7 +21,7 @@ namespace {
 int run_check(const GlobalOptions& g, const runbook::Runbook& book, const Expander& ex) {
   auto world = session::World::make(book, ex, false);
   if (!world) {
-    fmt::print(stderr, "rollout: error: {}\n", world.error().message);
+    print_error(world.error().message);
     return to_int(ExitCode::usage);
   }
   const auto result = world->preflight();

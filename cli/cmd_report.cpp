@@ -9,13 +9,14 @@
 #include "cli.hpp"
 #include "core/exit_status.hpp"
 #include "session/reading.hpp"
+#include "terminal.hpp"
 
 namespace rollout::cli {
 
 namespace {
 
 int fail(const std::string& message) {
-  fmt::print(stderr, "rollout: error: {}\n", message);
+  print_error(message);
   return to_int(ExitCode::usage);
 }
 
@@ -28,9 +29,7 @@ int run_report(const GlobalOptions& g, const std::string& name, std::string form
   auto rebuilt = session::rebuild_report(g.state_dir, name, kind);
   if (!rebuilt) return fail(rebuilt.error().message);
   // Reading moves nothing, so an untrusted state is shown, after a warning (as status does).
-  if (rebuilt->untrusted)
-    fmt::print(stderr, "rollout: warning: {} (what follows may not be true)\n",
-               *rebuilt->untrusted);
+  print_untrusted(rebuilt->untrusted);
   if (!g.quiet)
     for (const auto& line : rebuilt->left_out) fmt::print(stderr, "rollout: warning: {}\n", line);
   const std::string& text = rebuilt->text;

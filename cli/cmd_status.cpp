@@ -95,9 +95,7 @@ void add_status(CLI::App& app, const GlobalOptions& g, int& exit_code) {
     }
     const std::string& name = at->name;
     const std::string& dir = at->dir;
-    if (at->untrusted)
-      say(stderr,
-          fmt::format("rollout: warning: {} (what follows may not be true)\n", *at->untrusted));
+    print_untrusted(at->untrusted);
     std::optional<Duration> timeout;
     if (!o->timeout.empty()) {
       timeout = parse_duration(o->timeout);

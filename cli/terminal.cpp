@@ -20,6 +20,10 @@ void print_error(const std::string& message) {
   say(stderr, fmt::format("rollout: error: {}\n", message));  // never throws: stderr may be gone
 }
 
+void print_untrusted(const std::optional<std::string>& why) {
+  if (why) say(stderr, fmt::format("rollout: warning: {} (what follows may not be true)\n", *why));
+}
+
 namespace {
 
 // Non-interactive when stdin is not a TTY or CI is set: nothing ever prompts.

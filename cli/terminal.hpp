@@ -3,6 +3,7 @@
 // lib/session/; this file only asks and prints.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "cli.hpp"
@@ -12,6 +13,8 @@
 namespace rollout::cli {
 
 void print_error(const std::string& message);
+// status and report show a state others may write, after this one line (when `why` is set).
+void print_untrusted(const std::optional<std::string>& why);
 
 // The terminal as the session sees it: console and annotations as subscribers, the
 // confirmation prompt (unless `yes`), diagnostics, warnings and progress on stderr.
