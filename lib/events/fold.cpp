@@ -308,7 +308,7 @@ void Fold::apply(const Event& e) {
           [&](const RollbackFinished& p) {
             if (rollback) rollback->finished = p;
           },
-          [&](const Completed&) {},
+          [&](const Completed&) {},  // its duration is this run's: `finished` gives the whole
           [&](const Warning& p) {
             warnings.emplace_back(e.time, p.message.empty() ? e.summary : p.message);
           },

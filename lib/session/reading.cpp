@@ -64,7 +64,6 @@ Result<RebuiltReport> rebuild_report(const std::string& state_dir, const std::st
   if (read->events.empty()) return make_error(read->journal_path + " holds no events yet");
   RebuiltReport out;
   out.text = report::render(report::build_report(read->events), format);
-  out.journal = read->journal_path;
   out.untrusted = at->untrusted;
   if (read->damage) out.left_out.push_back(read->damage->describe(read->journal_path));
   if (read->torn)

@@ -47,7 +47,6 @@ Result<Located> locate_rollout(const std::string& state_dir, const std::string& 
 // from its journal, so it works while the rollout runs and after a crash.
 struct RebuiltReport {
   std::string text;
-  std::string journal;  // the journal it was built from
   // Lines left out, each said in one line: "PATH:LINE: what" for damage, and a torn last
   // line (a crash mid-write).
   std::vector<std::string> left_out;
