@@ -60,7 +60,10 @@ Engine::Engine(const runbook::Runbook& book, const Expander& expander, Ports por
   replay_sink_ = std::make_unique<ReplaySink>(replayer_);
 }
 
-Engine::~Engine() = default;
+Engine::~Engine() {
+  // Every path that ends a run stops them with an event; this is the last line of defence.
+  for (const auto& j : jobs_) (void)ports_.process.stop(j.process, j.grace);
+}
 
 void Engine::subscribe(EventSink* sink) {
   if (sink) subscribers_.push_back(sink);
@@ -163,6 +166,7 @@ ExitCode Engine::resume(const std::vector<Event>& journal, std::optional<Control
                                  ? book_.stages[p.stage].name
                                  : std::string()));
   save_state("running");
+  stop_leftovers(journal);
   const ExitCode code = run(p, true);
   emitter_.reset();
   return code;
@@ -214,6 +218,7 @@ ExitCode Engine::run(Position from, bool resumed) {
         // The router may have been changed while no one held the lock; the journal's
         // weight is put back (setting a weight twice is harmless).
         if (auto flow = set_stage_weight(book_.stages[i])) return flow->code;
+        if (auto flow = restart_background(book_.stages[i])) return flow->code;
       }
     } else if (i == from.stage) {
       continue;
@@ -254,6 +259,7 @@ Engine::Flow Engine::run_stage(std::size_t index, Position& at) {
     const std::int64_t remaining =
         at.hold_remaining_ms >= 0 ? at.hold_remaining_ms : stage.hold.count();
     if (auto flow = hold(stage, remaining)) return flow;
+    stop_jobs();  // the stage's background processes end with its hold
     at.phase = Phase::after;
     at.step = 0;
   }
@@ -339,6 +345,7 @@ std::optional<ControlRequest> Engine::take(bool take_advance) {
   // within a poll (the real clock wakes at least every 250 ms). A rollback asks for itself.
   check_trust();
   if (distrust_ && !in_rollback_) return distrust_request();
+  if (auto job = check_jobs()) return job;
   pull_requests();
   for (auto it = pending_.begin(); it != pending_.end(); ++it) {
     if (it->kind == ControlRequest::Kind::advance && !take_advance) continue;
@@ -353,7 +360,7 @@ std::optional<ControlRequest> Engine::wait_until(Duration deadline, bool take_ad
   for (;;) {
     if (auto r = take(take_advance)) return r;
     if (ports_.clock.now() >= deadline) return std::nullopt;
-    ports_.clock.sleep_until(deadline);
+    ports_.clock.sleep_until(jobs_wake(deadline));
   }
 }
 

@@ -104,6 +104,13 @@ class Engine {
   Flow extension_over(const runbook::Stage& stage, const std::vector<GateTracker>& trackers,
                       bool asked, Duration max_extend);
   void report_not_passing(const runbook::Stage& stage, const std::vector<GateTracker>& trackers);
+  // approve_url while a manual stage waits for approval (approval.cpp); one per hold.
+  struct ApprovalPoll {
+    std::optional<Duration> next;  // when the URL is asked next; unset: not polling
+    bool failing = false;          // the current run of transport errors was warned about
+  };
+  std::optional<Flow> poll_approval(const runbook::Stage& stage, ApprovalPoll& poll,
+                                    std::optional<Duration> deadline);
   Flow set_stage_weight(const runbook::Stage& stage);
 
   // Steps (step_exec.cpp).
@@ -120,6 +127,27 @@ class Engine {
                        const runbook::Stage* stage);
   StepResult exec_pause(const runbook::PauseStep& step, const std::string& stage);
   std::string describe(const runbook::Step& step, const runbook::Stage* stage) const;
+
+  // Background processes of a stage's before steps (stage_jobs.cpp).
+  struct StageJob {
+    std::string stage;
+    std::string description;
+    BackgroundProcess process;
+    bool fail_on_exit = false;
+    std::vector<int> expect_exit;
+    Duration grace{5000};
+    std::optional<Duration> until;  // its timeout, when the runbook gives one
+  };
+  StepResult start_background(const runbook::RunStep& step, const runbook::RunStep& run,
+                              const runbook::Stage* stage);
+  // In take(): a fail_on_exit process that ended unwinds every wait like an abort, and
+  // on_request acts on it (on_job_failure) with its stage's on_breach.
+  std::optional<ControlRequest> check_jobs();
+  Duration jobs_wake(Duration deadline) const;  // no later than the next job timeout
+  void stop_jobs();  // when the stage ends, before a rollback, on every ending
+  Flow on_job_failure();
+  Flow restart_background(const runbook::Stage& stage);    // resumed into the hold
+  void stop_leftovers(const std::vector<Event>& journal);  // resume after a crash
 
   // Gates (hold.cpp).
   struct Measured {
@@ -175,6 +203,8 @@ class Engine {
   int measurements_ = 0;           // in the current hold
   std::optional<Trust> distrust_;  // set once the store stopped being trusted
   bool journal_muted_ = false;     // the lock is lost: another process owns the files now
+  std::vector<StageJob> jobs_;     // background processes running now
+  std::optional<std::pair<std::string, std::string>> job_failure_;  // stage, why
 };
 
 }  // namespace rollout::engine

@@ -111,6 +111,7 @@ struct Engine::HoldState {
   bool asked = false;  // awaiting_approval was emitted
   std::optional<Duration> approval_deadline;
   bool reported = false;  // a notify stage said which gates were not passing
+  ApprovalPoll approval;  // approve_url (approval.cpp)
 };
 
 // The hold, pass by pass until one of them ends it: over (promote, ask, time out or run
@@ -162,8 +163,9 @@ std::optional<Engine::Flow> Engine::hold_over(HoldState& h) {
   if (!h.asked) {
     h.asked = true;
     emit(stage.name,
-         fmt::format("stage {} is healthy; waiting for `rollout advance {}`{}", stage.name,
+         fmt::format("stage {} is healthy; waiting for `rollout advance {}`{}{}", stage.name,
                      book_.rollout.name,
+                     stage.approve_url.empty() ? "" : " or a 200 from approve_url",
                      stage.approval_timeout
                          ? " (times out in " + format_duration(*stage.approval_timeout) + ")"
                          : ""),
@@ -175,7 +177,8 @@ std::optional<Engine::Flow> Engine::hold_over(HoldState& h) {
       emit(stage.name, "approved (rehearsal)", events::Advanced{"dry-run", 0});
       return Flow{};
     }
-    if (!opts_.interactive) return Flow{Stop{pause_exit("awaiting approval", stage.name)}};
+    if (!opts_.interactive && stage.approve_url.empty())
+      return Flow{Stop{pause_exit("awaiting approval", stage.name)}};
     if (stage.approval_timeout) h.approval_deadline = now + *stage.approval_timeout;
   } else if (h.approval_deadline && now >= *h.approval_deadline) {
     const std::string why =
@@ -184,6 +187,7 @@ std::optional<Engine::Flow> Engine::hold_over(HoldState& h) {
       return Flow{Stop{rollback(events::RollbackTrigger::timeout, why)}};
     return Flow{Stop{pause_exit(why, stage.name)}};
   }
+  if (auto done = poll_approval(stage, h.approval, h.approval_deadline)) return *done;
   return std::nullopt;
 }
 
@@ -197,6 +201,7 @@ std::optional<Engine::Flow> Engine::hold_wait(HoldState& h) {
   if (!time_up) deadline = std::min(deadline, h.end);
   if (h.extend_until) deadline = std::min(deadline, *h.extend_until);
   if (h.approval_deadline) deadline = std::min(deadline, *h.approval_deadline);
+  if (h.approval.next) deadline = std::min(deadline, *h.approval.next);
   auto req = wait_until(deadline, true);
   if (!req) return std::nullopt;
   if (req->kind == ControlRequest::Kind::advance) {

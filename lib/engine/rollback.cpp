@@ -19,6 +19,7 @@ ExitCode Engine::rollback(events::RollbackTrigger trigger, const std::string& re
   emit("", fmt::format("rolling back ({}): {}", events::to_string(trigger), reason),
        events::RollbackStarted{reason, trigger, budget.count()});
   save_state("rolling_back");
+  stop_jobs();  // before the rollback steps: nothing of the stage runs on beside them
   const Duration t0 = clock.now();
   std::vector<std::string> undone;
   bool stopped = false;
@@ -114,6 +115,7 @@ ExitCode Engine::rollback(events::RollbackTrigger trigger, const std::string& re
 }
 
 ExitCode Engine::finish(events::FinishedOutcome outcome, ExitCode code, const std::string& reason) {
+  stop_jobs();  // a pause, an interrupt or any other ending leaves nothing running
   const std::string word(events::to_string(outcome));
   emit("", fmt::format("{} (exit {}){}", word, to_int(code), reason.empty() ? "" : ": " + reason),
        events::Finished{outcome, to_int(code), reason});
@@ -133,6 +135,7 @@ Engine::Flow Engine::on_request(const ControlRequest& request, const std::string
                                 bool in_hold) {
   (void)in_hold;
   if (distrust_) return on_distrust(stage);
+  if (job_failure_) return on_job_failure();
   switch (request.kind) {
     case ControlRequest::Kind::advance:
       return std::nullopt;

@@ -172,6 +172,7 @@ Engine::StepResult Engine::exec_run(const runbook::RunStep& step, std::optional<
     v = std::move(*val);
   }
   run.timeout = cap(step.timeout, limit);
+  if (step.background) return start_background(step, run, stage);  // stage_jobs.cpp
   auto out = ports_.process.run(run);
   if (!out) {
     r.ok = false;

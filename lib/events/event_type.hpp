@@ -31,6 +31,8 @@ enum class EventType {
   rollback_step,
   rollback_finished,
   completed,
+  process_started,
+  process_exited,
   warning,
   finished,
 };

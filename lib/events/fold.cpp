@@ -309,6 +309,11 @@ void Fold::apply(const Event& e) {
             if (rollback) rollback->finished = p;
           },
           [&](const Completed&) {},  // its duration is this run's: `finished` gives the whole
+          [&](const ProcessStarted&) {},
+          [&](const ProcessExited& p) {
+            // A background process that ended by itself is worth a line in status and report.
+            if (!p.stopped) warnings.emplace_back(e.time, e.summary);
+          },
           [&](const Warning& p) {
             warnings.emplace_back(e.time, p.message.empty() ? e.summary : p.message);
           },

@@ -174,6 +174,25 @@ json write(const RollbackFinished& p) {
 json write(const Completed& p) {
   return {{"duration_ms", p.duration_ms}};
 }
+json write(const ProcessStarted& p) {
+  return {{"description", p.description},
+          {"pid", p.pid},
+          {"pgid", p.pgid},
+          {"fail_on_exit", p.fail_on_exit},
+          {"timeout_ms", opt(p.timeout_ms)},
+          {"grace_ms", p.grace_ms}};
+}
+json write(const ProcessExited& p) {
+  json j = {{"description", p.description},
+            {"pid", p.pid},
+            {"exit_code", p.exit_code ? json(*p.exit_code) : json(nullptr)},
+            {"signal", p.signal},
+            {"stopped", p.stopped},
+            {"timed_out", p.timed_out},
+            {"leftover", p.leftover}};
+  put_if(j, "output", p.output);
+  return j;
+}
 json write(const Warning& p) {
   return {{"message", p.message}};
 }
@@ -312,6 +331,25 @@ RollbackFinished read(const Fields& f) {
 template <>
 Completed read(const Fields& f) {
   return {f.int64("duration_ms")};
+}
+template <>
+ProcessStarted read(const Fields& f) {
+  return {f.str("description"),    f.integer("pid"),
+          f.integer("pgid"),       f.boolean("fail_on_exit", false),
+          f.opt_int("timeout_ms"), f.int64("grace_ms")};
+}
+template <>
+ProcessExited read(const Fields& f) {
+  ProcessExited p;
+  p.description = f.str("description");
+  p.pid = f.integer("pid");
+  if (auto c = f.opt_int("exit_code")) p.exit_code = static_cast<int>(*c);
+  p.signal = f.integer("signal");
+  p.stopped = f.boolean("stopped", false);
+  p.timed_out = f.boolean("timed_out", false);
+  p.leftover = f.boolean("leftover", false);
+  p.output = f.str("output");
+  return p;
 }
 template <>
 Warning read(const Fields& f) {

@@ -25,6 +25,11 @@
 //   rollback_step     index, kind, description, ok, duration_ms, budget_ms, attempts, detail
 //   rollback_finished ok, duration_ms, budget_ms, over_budget, undone:[description]
 //   completed         duration_ms
+//   process_started   description, pid, pgid, fail_on_exit, timeout_ms (null: none), grace_ms
+//                     (a background run step; pid and pgid 0 in a rehearsal)
+//   process_exited    description, pid, exit_code (null: by a signal or not known), signal,
+//                     stopped (rollout stopped it), timed_out, leftover (found on resume),
+//                     output (tail, omitted when empty)
 //   warning           message
 //   finished          outcome ("completed"|"rolled_back"|"aborted"|"paused"|
 //                     "rollback_failed"|"interrupted"|"preflight_failed"|"journal_failed"|
@@ -215,6 +220,30 @@ struct Completed {
   std::int64_t duration_ms = 0;
 };
 
+// process_started: description, pid, pgid, fail_on_exit, timeout_ms (null: runs until the
+// stage ends), grace_ms
+struct ProcessStarted {
+  std::string description;
+  int pid = 0;
+  int pgid = 0;
+  bool fail_on_exit = false;
+  std::optional<std::int64_t> timeout_ms;
+  std::int64_t grace_ms = 0;
+};
+
+// process_exited: description, pid, exit_code (null: ended by a signal, or not known),
+// signal (0: none), stopped, timed_out, leftover, output (omitted when empty)
+struct ProcessExited {
+  std::string description;
+  int pid = 0;
+  std::optional<int> exit_code;
+  int signal = 0;
+  bool stopped = false;    // rollout stopped it (the stage ended, a rollback, an exit)
+  bool timed_out = false;  // it ran for its whole timeout and was stopped
+  bool leftover = false;   // found still running (or gone) on resume, after a crash
+  std::string output;
+};
+
 // warning: message
 struct Warning {
   std::string message;
@@ -232,7 +261,7 @@ using Payload =
     std::variant<RolloutStarted, Preflight, StageStarted, StepStarted, StepFinished, WeightSet,
                  HoldStarted, GateMeasured, Breach, AwaitingApproval, Advanced, Paused,
                  AbortRequested, Interrupted, StageCompleted, RollbackStarted, RollbackStep,
-                 RollbackFinished, Completed, Warning, Finished>;
+                 RollbackFinished, Completed, ProcessStarted, ProcessExited, Warning, Finished>;
 static_assert(std::variant_size_v<Payload> == static_cast<std::size_t>(EventType::finished) + 1);
 
 inline EventType type_of(const Payload& p) {

@@ -5,6 +5,7 @@
 
 #include <csignal>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -57,8 +58,19 @@ std::optional<int> signal_from_name(const std::string& name);
 
 class RealProcessControl final : public ProcessControl {
  public:
+  RealProcessControl();
+  ~RealProcessControl() override;  // stops what still runs in the background (bounded)
   Result<RunOutcome> run(const runbook::RunStep& step) override;
   Result<KillOutcome> kill(const runbook::KillStep& step) override;
+  // process_background.cpp
+  Result<BackgroundProcess> start(const runbook::RunStep& step) override;
+  std::optional<BackgroundExit> poll(const BackgroundProcess& process) override;
+  BackgroundExit stop(const BackgroundProcess& process, Duration grace) override;
+  bool stop_leftover(int pgid, Duration grace) override;
+
+ private:
+  struct Job;
+  std::map<int, std::unique_ptr<Job>> jobs_;  // by pid
 };
 
 }  // namespace rollout::providers

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <csignal>
 #include <limits>
 
 #include <fmt/format.h>
@@ -106,6 +107,40 @@ class ScriptedWorld::Process : public ProcessControl {
     }
     return out;
   }
+  // Nothing is started: a background step "runs" until it is stopped, or until the
+  // virtual time a [[run]] rule matching it `takes`, then exits with the rule's code.
+  Result<BackgroundProcess> start(const runbook::RunStep& step) override {
+    const std::string cmd = step.shell.empty() ? join(step.argv) : step.shell;
+    std::lock_guard lock(w_.mu_);
+    w_.runs_.push_back(cmd + " &");
+    Job job;
+    for (auto& rule : w_.scenario_.runs) {
+      if (cmd.find(rule.match) == std::string::npos || rule.times == 0) continue;
+      if (rule.times > 0) --rule.times;
+      job.exit_at = w_.clock_.now() + rule.takes;
+      job.exit_code = rule.exit_code;
+      break;
+    }
+    jobs_[++last_] = job;
+    return BackgroundProcess{last_, 0, 0};
+  }
+  std::optional<BackgroundExit> poll(const BackgroundProcess& p) override {
+    std::lock_guard lock(w_.mu_);
+    auto it = jobs_.find(p.handle);
+    if (it == jobs_.end()) return BackgroundExit{};
+    if (!it->second.exit_at || w_.clock_.now() < *it->second.exit_at) return std::nullopt;
+    BackgroundExit out{it->second.exit_code, 0,
+                       fmt::format("(rehearsal: scripted exit {})", it->second.exit_code)};
+    jobs_.erase(it);
+    return out;
+  }
+  BackgroundExit stop(const BackgroundProcess& p, Duration) override {
+    std::lock_guard lock(w_.mu_);
+    jobs_.erase(p.handle);
+    return BackgroundExit{-1, SIGTERM, "(rehearsal: not run)"};
+  }
+  bool stop_leftover(int, Duration) override { return false; }
+
   Result<KillOutcome> kill(const runbook::KillStep& step) override {
     std::lock_guard lock(w_.mu_);
     const std::string what = !step.pidfile.empty() ? "pidfile " + step.pidfile
@@ -118,7 +153,13 @@ class ScriptedWorld::Process : public ProcessControl {
   }
 
  private:
+  struct Job {
+    std::optional<Duration> exit_at;
+    int exit_code = 0;
+  };
   ScriptedWorld& w_;
+  std::map<int, Job> jobs_;  // background steps "running", by handle
+  int last_ = 0;
 };
 
 class ScriptedWorld::Http : public HttpClient {

@@ -74,7 +74,15 @@ std::string describe(const Step& step, const Runbook& book, const Expander& ex) 
             std::string s = r.shell.empty() ? "run " + quote_argv(display(r.argv, ex))
                                             : "shell: " + display(r.shell, ex, true);
             if (!r.cwd.empty()) s += " in " + display(r.cwd, ex);
-            s += " (timeout " + format_duration(r.timeout);
+            if (r.background) {
+              // Not waited for: watched while the stage runs, stopped when it ends.
+              s += " in the background (";
+              if (r.timeout_given) s += "at most " + format_duration(r.timeout) + ", ";
+              s += "stopped when the stage ends, SIGKILL after " + format_duration(r.grace);
+              if (r.fail_on_exit) s += "; exiting early fails the stage";
+            } else {
+              s += " (timeout " + format_duration(r.timeout);
+            }
             if (r.expect_exit != std::vector<int>{0}) {
               s += ", exit ";
               for (std::size_t i = 0; i < r.expect_exit.size(); ++i)

@@ -89,6 +89,12 @@ struct RunStep {
   std::string cwd;
   Duration timeout = 5min;
   std::vector<int> expect_exit{0};
+  // A `before` step only: started, not waited for; the stage goes on, rollout watches it
+  // and stops its process group when the stage ends (engine/stage_jobs.cpp).
+  bool background = false;
+  bool fail_on_exit = false;   // background: exiting while the stage runs acts as a breach
+  bool timeout_given = false;  // background: `timeout` bounds its run only when set
+  Duration grace = 5s;         // background: SIGTERM to its group, this long, then SIGKILL
 };
 struct KillStep {
   std::string pidfile;  // exactly one of pidfile, name, pattern
@@ -142,6 +148,10 @@ struct Stage {
   AdvanceMode advance = AdvanceMode::automatic;
   std::optional<Duration> approval_timeout;  // manual advance
   OnTimeout on_timeout = OnTimeout::pause;
+  // manual advance: polled every interval while the stage waits for approval, a 200
+  // approves (engine/approval.cpp); empty: only `rollout advance` approves. Templated.
+  std::string approve_url;
+  std::map<std::string, std::string> approve_headers;
   // How long a hold whose gates are not all passing at its end may wait for them, before
   // on_breach acts; nullopt: max_extend_of's default.
   std::optional<Duration> max_extend;

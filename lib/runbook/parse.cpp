@@ -130,6 +130,8 @@ const std::vector<std::string> kStageKeys = {"name",
                                              "advance",
                                              "approval_timeout",
                                              "on_timeout",
+                                             "approve_url",
+                                             "approve_headers",
                                              "max_extend",
                                              "before",
                                              "after"};
@@ -212,6 +214,7 @@ void parse_stages(const toml::table& doc, Runbook& book, Reader& r) {
         r.warning(Reader::pos(*t->get("on_timeout")),
                   "'on_timeout' has no effect without 'approval_timeout'");
     }
+    parse_approve_url(*t, s, r);  // parse_approval.cpp
     if (auto d = r.duration(*t, "max_extend")) {
       s.max_extend = *d;
       if (s.on_breach == OnBreach::notify)
@@ -236,7 +239,8 @@ void parse_stages(const toml::table& doc, Runbook& book, Reader& r) {
     }
     for (const char* phase : {"before", "after"}) {
       if (const toml::array* steps = r.array(*t, phase)) {
-        StepContext ctx{&book, "'" + std::string(phase) + "' of " + what};
+        StepContext ctx{&book, "'" + std::string(phase) + "' of " + what,
+                        std::string_view(phase) == "before"};
         (std::string_view(phase) == "before" ? s.before : s.after) = parse_steps(*steps, ctx, r);
       }
     }

@@ -33,9 +33,14 @@ std::string interval_too_short(Duration d);
 // Steps of `before`, `after` and `rollback.steps`; `where` names the list in messages.
 struct StepContext {
   const Runbook* book = nullptr;
-  std::string where;  // "stage 'canary' before", "rollback steps"
+  std::string where;                // "stage 'canary' before", "rollback steps"
+  bool background_allowed = false;  // a stage's `before`: run steps may be background
 };
 std::vector<Step> parse_steps(const toml::array& list, const StepContext& ctx, Reader& r);
+
+// A [[stage]]'s approve_url and approve_headers (parse_approval.cpp), after its advance,
+// approval_timeout and interval are read.
+void parse_approve_url(const toml::table& t, Stage& s, Reader& r);
 
 // A gate string at node `n`: resolved against the checks already read.
 std::optional<Gate> parse_gate_node(const toml::node& n, const Runbook& book, Reader& r);

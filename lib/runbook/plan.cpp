@@ -38,6 +38,13 @@ std::string flip(CompareOp op) {
 }
 
 std::string router_call(const Runbook& book, const Expander& base, int canary);
+
+// What a manual stage waits for: a person, or also a 200 from its approve_url.
+std::string approval_words(const Stage& s, const Expander& ex) {
+  if (s.approve_url.empty()) return "wait for `rollout advance`";
+  return fmt::format("wait for `rollout advance` or HTTP 200 from GET {} (asked every {})",
+                     display(s.approve_url, ex), format_duration(std::max(s.interval, 100ms)));
+}
 int weight_of(const Step& s);
 
 nlohmann::json step_json(const Step& s, const Runbook& book, const Expander& ex,
@@ -126,6 +133,7 @@ nlohmann::json plan_json(const Runbook& book, const Expander& base) {
                          {"advance", to_string(s.advance)},
                          {"approval_timeout_ms", ms(s.approval_timeout)}};
     if (s.advance == AdvanceMode::manual) sj["on_timeout"] = to_string(s.on_timeout);
+    if (!s.approve_url.empty()) sj["approve_url"] = display(s.approve_url, ex);
     // A notify stage never extends its hold; null says so.
     const bool extends = s.on_breach != OnBreach::notify && !s.gates.empty();
     sj["max_extend_ms"] = extends ? ms(max_extend_of(s)) : nlohmann::json(nullptr);
@@ -162,7 +170,7 @@ nlohmann::json plan_json(const Runbook& book, const Expander& base) {
     if (s.advance == AdvanceMode::manual)
       steps.push_back({{"phase", "advance"},
                        {"kind", "approval"},
-                       {"description", "wait for `rollout advance`"},
+                       {"description", approval_words(s, ex)},
                        {"time_limit_ms", ms(s.approval_timeout)}});
     for (const auto& st : s.after) {
       steps.push_back(step_json(st, book, now(), "after"));
@@ -260,7 +268,7 @@ std::string plan_text(const Runbook& book, const Expander& base) {
                         to_string(s.on_breach)));
     }
     if (s.advance == AdvanceMode::manual)
-      line(fmt::format("  {}. wait for `rollout advance`{}", ++k,
+      line(fmt::format("  {}. {}{}", ++k, approval_words(s, bind_step(base, &s, s.weight)),
                        s.approval_timeout ? fmt::format(" (at most {}, then {})",
                                                         format_duration(*s.approval_timeout),
                                                         to_string(s.on_timeout))

@@ -16,7 +16,9 @@ const std::vector<std::string> kSignals = {"TERM", "INT", "HUP", "QUIT", "KILL",
 
 // Keys each kind takes besides its own; every step may have a budget.
 std::vector<std::string> extra_keys(const std::string& kind) {
-  if (kind == "run" || kind == "shell") return {"budget", "env", "cwd", "timeout", "expect_exit"};
+  if (kind == "run" || kind == "shell")
+    return {"budget",      "env",        "cwd",          "timeout",
+            "expect_exit", "background", "fail_on_exit", "grace"};
   if (kind == "pause") return {"budget", "approval_timeout", "on_timeout"};
   return {"budget"};
 }
@@ -132,6 +134,32 @@ std::optional<Action> parse_http(const toml::node& n, Reader& r) {
   return h;
 }
 
+// background, fail_on_exit and grace of a run step: a process the stage goes on beside,
+// so only where a stage is there to watch it and stop it (its `before` steps).
+void parse_background(const toml::table& t, const StepContext& ctx, RunStep& run, Reader& r) {
+  if (auto b = r.boolean(t, "background")) {
+    run.background = *b;
+    if (*b && !ctx.background_allowed)
+      r.error(Reader::pos(*t.get("background")),
+              "'background' only applies to a stage's 'before' steps (the stage watches the "
+              "process and stops it when it ends), not to " +
+                  ctx.where);
+  }
+  if (auto f = r.boolean(t, "fail_on_exit")) {
+    run.fail_on_exit = *f;
+    if (!run.background)
+      r.error(Reader::pos(*t.get("fail_on_exit")),
+              "'fail_on_exit' only applies to background = true");
+  }
+  if (auto g = r.duration(t, "grace")) {
+    run.grace = *g;
+    if (!run.background)
+      r.error(Reader::pos(*t.get("grace")), "'grace' only applies to background = true");
+  }
+  if (run.background && t.get("budget"))
+    r.error(Reader::pos(*t.get("budget")), "'budget' does not apply to a background step");
+}
+
 std::optional<Action> parse_kind(const std::string& kind, const toml::table& t,
                                  const StepContext& ctx, Reader& r) {
   const toml::node& n = *t.get(kind);
@@ -201,6 +229,8 @@ std::optional<Action> parse_kind(const std::string& kind, const toml::table& t,
       }
       if (codes->empty()) r.error(Reader::pos(*t.get("expect_exit")), "'expect_exit' is empty");
     }
+    run.timeout_given = t.get("timeout") != nullptr;
+    parse_background(t, ctx, run, r);
     return run;
   }
   if (kind == "kill") return parse_kill(n, book, r);

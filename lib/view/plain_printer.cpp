@@ -21,6 +21,7 @@ bool important(EventType t) {
     case EventType::interrupted:
     case EventType::abort_requested:
     case EventType::warning:
+    case EventType::process_exited:
     case EventType::finished:
       return true;
     default:
