@@ -128,7 +128,10 @@ std::optional<Duration> step_time_limit(const Step& step, const Runbook& book) {
             auto s = book.metrics.find(c->second.source);
             return s == book.metrics.end() ? Duration{0} : common(s->second).timeout;
           },
-          [](const RunStep& r) -> std::optional<Duration> { return r.timeout; },
+          // A background step holds nothing up: the stage goes on once it has started.
+          [](const RunStep& r) -> std::optional<Duration> {
+            return r.background ? Duration{0} : r.timeout;
+          },
           [](const KillStep& k) -> std::optional<Duration> { return k.grace; },
           [](const HttpStep& h) -> std::optional<Duration> { return h.timeout * (h.retries + 1); },
           [](const PauseStep& p) -> std::optional<Duration> {
