@@ -76,3 +76,32 @@ TEST_CASE("payloads read back what they wrote") {
   REQUIRE(p.checks.size() == 1);
   CHECK(p.checks[0].detail == "no answer");
 }
+
+TEST_CASE("process_started and process_exited: their keys, and read back") {
+  using namespace events;
+  CHECK(fields(ProcessStarted{"run ./load.sh", 4242, 4242, true, std::nullopt, 5000}) ==
+        json{{"description", "run ./load.sh"},
+             {"pid", 4242},
+             {"pgid", 4242},
+             {"fail_on_exit", true},
+             {"timeout_ms", nullptr},
+             {"grace_ms", 5000}});
+  const ProcessExited by_signal{"run ./load.sh", 4242, std::nullopt, 15, true, false, false, ""};
+  CHECK(fields(by_signal) == json{{"description", "run ./load.sh"},
+                                  {"pid", 4242},
+                                  {"exit_code", nullptr},
+                                  {"signal", 15},
+                                  {"stopped", true},
+                                  {"timed_out", false},
+                                  {"leftover", false}});
+  const auto back =
+      round_trip(ProcessExited{"shell: x", 7, 3, 0, false, true, true, "load test failed\n"});
+  CHECK(back.exit_code == 3);
+  CHECK(back.timed_out);
+  CHECK(back.leftover);
+  CHECK(back.output == "load test failed\n");
+  const auto started = round_trip(ProcessStarted{"d", 1, 2, false, 60000, 1000});
+  CHECK(started.timeout_ms == 60000);
+  CHECK(started.pgid == 2);
+  CHECK_FALSE(round_trip(by_signal).exit_code.has_value());
+}
