@@ -16,7 +16,8 @@
 //   match = "deploy.sh"
 //   exit = 1
 //   times = 1                  # optional: only the first time (default: always)
-//   takes = "30s"              # optional: virtual time the command takes
+//   takes = "30s"              # optional: virtual time the command takes (a background
+//                              # step: exits with `exit` this long after its start)
 //   [router]
 //   refuse = [10]              # setting canary weight 10 fails
 //
