@@ -83,7 +83,11 @@ std::optional<ControlRequest> Engine::check_jobs() {
     const std::string why =
         fmt::format("background process {}: {}", how_it_ended(*x, timed_out), it->description);
     emit(it->stage, why, exited(it->description, it->process.pid, *x, timed_out, timed_out));
-    if (bad && it->fail_on_exit && !job_failure_) job_failure_.emplace(it->stage, why);
+    // A notify stage only tells (process_exited is that word): nothing unwinds.
+    const auto s = std::find_if(book_.stages.begin(), book_.stages.end(),
+                                [&](const runbook::Stage& st) { return st.name == it->stage; });
+    const bool notify = s != book_.stages.end() && s->on_breach == runbook::OnBreach::notify;
+    if (bad && it->fail_on_exit && !notify && !job_failure_) job_failure_.emplace(it->stage, why);
     it = jobs_.erase(it);
   }
   if (!job_failure_) return std::nullopt;
@@ -114,7 +118,6 @@ Engine::Flow Engine::on_job_failure() {
   const auto s = std::find_if(book_.stages.begin(), book_.stages.end(),
                               [&](const runbook::Stage& st) { return st.name == stage_name; });
   if (s == book_.stages.end()) return Stop{rollback(events::RollbackTrigger::breach, why)};
-  if (s->on_breach == runbook::OnBreach::notify) return std::nullopt;
   return act_on_breach(*s, why);
 }
 

@@ -142,3 +142,19 @@ TEST_CASE("a resume into the hold starts the background step again") {
   CHECK(rig.rec.of(EventType::process_started).size() == 2);
   CHECK(rig.rec.of(EventType::process_exited).size() == 2);
 }
+
+TEST_CASE("on_breach = notify: a failed background step is reported and the stage goes on") {
+  auto book = load_test_book(true);
+  book.stages[0].on_breach = runbook::OnBreach::notify;
+  Rig rig(book);
+  rig.world.script_run({"loadtest.sh", 3, -1, 10min});
+  CHECK(rig.start() == ExitCode::ok);
+  const auto exited = rig.rec.of(EventType::process_exited);
+  REQUIRE(exited.size() == 1);
+  CHECK(to_json(exited[0])["exit_code"] == 3);
+  CHECK_FALSE(rig.rec.has(EventType::rollback_started));
+  // The hold ran its whole 2h.
+  const auto done = rig.rec.of(EventType::stage_completed);
+  REQUIRE(done.size() == 3);
+  CHECK(to_json(done[0])["duration_ms"].get<std::int64_t>() >= Duration(2h).count());
+}
