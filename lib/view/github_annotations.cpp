@@ -83,6 +83,13 @@ std::string github_annotation(const Event& e, std::string_view rollout_name,
                            fmt::format("rollout {}: {}{}", name, text, where),
                            d.reason.empty() ? e.summary : d.reason);
           },
+          [&](const ProcessExited& d) -> std::string {
+            // A background process rollout stopped is routine; one that ended by itself is not.
+            if (d.stopped) return {};
+            return command("warning",
+                           fmt::format("rollout {}: background process ended{}", name, where),
+                           e.summary);
+          },
           [&](const Paused&) {
             return command("warning", fmt::format("rollout {}: paused{}", name, where), e.summary);
           },

@@ -32,3 +32,15 @@ TEST_CASE("a breach is an error annotation, a rollback a warning, escaped as the
 TEST_CASE("a completed rollout makes no annotation") {
   for (const auto& e : promotion()) CHECK(github_annotation(e, "analyzer", "full").empty());
 }
+
+TEST_CASE("a background process that ended by itself is a warning; one rollout stopped is not") {
+  Event e;
+  e.type = EventType::process_exited;
+  e.summary = "background process exited 3: run ./load.sh";
+  e.payload = events::ProcessExited{"run ./load.sh", 42, 3, 0, false, false, false, ""};
+  CHECK(github_annotation(e, "api", "canary") ==
+        "::warning title=rollout api%3A background process ended (stage canary)::background "
+        "process exited 3: run ./load.sh\n");
+  e.payload = events::ProcessExited{"run ./load.sh", 42, std::nullopt, 15, true, false, false, ""};
+  CHECK(github_annotation(e, "api", "canary").empty());
+}
