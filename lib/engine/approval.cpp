@@ -16,7 +16,7 @@ std::optional<Engine::Flow> Engine::poll_approval(const runbook::Stage& stage, A
   if (stage.approve_url.empty()) return std::nullopt;
   const Duration now = ports_.clock.now();
   if (poll.next && now < *poll.next) return std::nullopt;
-  const Duration interval = std::max(stage.interval, Duration(100));
+  const Duration interval = std::max(stage.rules.interval, Duration(100));
   poll.next = now + interval;
 
   const Expander ex = expander_for(&stage);

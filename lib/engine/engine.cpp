@@ -243,7 +243,7 @@ Engine::Flow Engine::run_stage(std::size_t index, Position& at) {
          fmt::format("stage {} ({}/{}): {}% for {}", stage.name, index + 1, book_.stages.size(),
                      stage.weight, format_duration(stage.hold)),
          events::StageStarted{static_cast<int>(index), stage.weight, stage.hold.count(),
-                              stage.interval.count()});
+                              stage.rules.interval.count()});
     save_state("running");
     at.phase = Phase::before;
     at.step = 0;

@@ -15,6 +15,7 @@
 #include "core/template.hpp"
 #include "engine/emitter.hpp"
 #include "engine/gate_eval.hpp"
+#include "engine/gate_run.hpp"
 #include "engine/position.hpp"
 #include "events/event.hpp"
 #include "ports/clock.hpp"
@@ -96,14 +97,12 @@ class Engine {
   // The passes of a hold (hold.cpp); nullopt: the hold goes on.
   struct HoldState;
   std::optional<Flow> hold_over(HoldState& h);
+  void pass_early(HoldState& h);
   std::optional<Flow> hold_wait(HoldState& h);
-  void record_measurements(HoldState& h);
-  std::optional<Flow> act_on_breaches(HoldState& h);
+  std::optional<Flow> on_hold_request(HoldState& h, const ControlRequest& req);
+  Flow extension_over(HoldState& h);
+  void report_not_passing(const HoldState& h);
   Flow wait_for_operator(const runbook::Stage& stage, const std::string& reason);
-  Flow act_on_breach(const runbook::Stage& stage, const std::string& why);
-  Flow extension_over(const runbook::Stage& stage, const std::vector<GateTracker>& trackers,
-                      bool asked, Duration max_extend);
-  void report_not_passing(const runbook::Stage& stage, const std::vector<GateTracker>& trackers);
   // approve_url while a manual stage waits for approval (approval.cpp); one per hold.
   struct ApprovalPoll {
     std::optional<Duration> next;  // when the URL is asked next; unset: not polling
@@ -156,8 +155,13 @@ class Engine {
     std::string query;
     Outcome outcome = Outcome::error;
   };
-  std::vector<Measured> measure(const std::vector<runbook::Gate>& gates,
+  std::vector<Measured> measure(const std::vector<const runbook::Gate*>& gates,
                                 const runbook::Stage* stage);
+  // measure.cpp: for a hold's gates and the analysis's (`analysis` marks the events).
+  void record_measurements(std::vector<GateRun>& runs, const runbook::Stage* stage, bool analysis);
+  std::optional<Flow> act_on_breaches(std::vector<GateRun>& runs, const runbook::Stage& stage,
+                                      bool analysis);
+  Flow act_on_breach(const runbook::Stage& stage, runbook::OnBreach action, const std::string& why);
 
   // Rollback and endings (rollback.cpp).
   ExitCode rollback(events::RollbackTrigger trigger, const std::string& reason, int from_step = 0);

@@ -69,35 +69,76 @@ void GateTracker::record(Outcome outcome, Duration now, const runbook::Gate& gat
   latest_ = outcome;
   switch (outcome) {
     case Outcome::pass:
-      fails_ = inconclusives_ = errors_ = 0;
+      c_.fails = c_.inconclusives = c_.errors = 0;
+      ++c_.successes;
+      ++c_.passes;
       failing_since_.reset();
       episode_ = false;
       break;
     case Outcome::fail:
-      inconclusives_ = errors_ = 0;
+      c_.inconclusives = c_.errors = c_.successes = 0;
       if (!failing_since_) failing_since_ = now;
-      if (!gate.sustain || now - *failing_since_ >= *gate.sustain) ++fails_;
+      if (!gate.sustain || now - *failing_since_ >= *gate.sustain) {
+        ++c_.fails;
+        ++c_.total_fails;
+      }
       break;
     case Outcome::inconclusive:
-      errors_ = 0;
-      ++inconclusives_;
+      c_.errors = c_.successes = 0;
+      ++c_.inconclusives;
+      ++c_.total_inconclusives;
       break;
     case Outcome::error:
-      inconclusives_ = 0;
-      ++errors_;
+      c_.inconclusives = c_.successes = 0;
+      ++c_.errors;
+      ++c_.total_errors;
       break;
   }
 }
 
-std::optional<GateTracker::Breach> GateTracker::breached(const runbook::Stage& stage) const {
-  if (!latest_ || episode_) return std::nullopt;
-  if (*latest_ == Outcome::fail && fails_ >= std::max(1, stage.failure_limit))
-    return Breach{events::BreachCounter::failure, stage.failure_limit};
-  if (*latest_ == Outcome::inconclusive && inconclusives_ >= std::max(1, stage.inconclusive_limit))
-    return Breach{events::BreachCounter::inconclusive, stage.inconclusive_limit};
-  if (*latest_ == Outcome::error && errors_ >= std::max(1, stage.error_limit))
-    return Breach{events::BreachCounter::error, stage.error_limit};
+void GateTracker::restore(const Counts& counts, std::optional<Outcome> latest) {
+  c_ = counts;
+  latest_ = latest;
+}
+
+namespace {
+
+// `count` reached `limit` (in a row) or `budget` (in all; 0: none)?
+std::optional<GateTracker::Breach> reached(events::BreachCounter in_a_row,
+                                           events::BreachCounter in_all, int count, int limit,
+                                           int total, int budget) {
+  if (count >= std::max(1, limit)) return GateTracker::Breach{in_a_row, std::max(1, limit), true};
+  if (budget > 0 && total >= budget) return GateTracker::Breach{in_all, budget, false};
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<GateTracker::Breach> GateTracker::breached(const runbook::GateRules& r) const {
+  using events::BreachCounter;
+  if (!latest_ || episode_) return std::nullopt;
+  switch (*latest_) {
+    case Outcome::pass:
+      return std::nullopt;
+    case Outcome::fail:
+      // A `for` window not yet sustained counted nothing: nothing is reached by it.
+      if (c_.fails == 0) return std::nullopt;
+      return reached(BreachCounter::failure, BreachCounter::max_failures, c_.fails, r.failure_limit,
+                     c_.total_fails, r.max_failures);
+    case Outcome::inconclusive:
+      if (r.on_inconclusive == runbook::OnInconclusive::ignore) return std::nullopt;
+      return reached(BreachCounter::inconclusive, BreachCounter::max_inconclusive, c_.inconclusives,
+                     r.inconclusive_limit, c_.total_inconclusives, r.max_inconclusive);
+    case Outcome::error:
+      return reached(BreachCounter::error, BreachCounter::max_errors, c_.errors, r.error_limit,
+                     c_.total_errors, r.max_errors);
+  }
+  return std::nullopt;
+}
+
+bool GateTracker::passing(const runbook::GateRules& r) const {
+  return latest_ == Outcome::pass ||
+         (latest_ == Outcome::inconclusive && r.on_inconclusive == runbook::OnInconclusive::ignore);
 }
 
 }  // namespace rollout::engine

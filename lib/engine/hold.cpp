@@ -1,8 +1,9 @@
-// The hold: measure every gate each interval (concurrently), count outcomes, act on a
-// breach, and promote only when the hold is over and every gate's latest outcome is pass
-// (and, for a manual stage, someone approved). Every wait here is bounded: the hold, then
-// at most max_extend for gates not passing, then on_breach acts; a notify breach tells
-// once per episode and never extends the hold. Only a person is waited for without limit.
+// The hold: measure each gate at its interval, count outcomes, act on a breach, and
+// promote only when the hold is over (or passed early) and every acting gate's latest
+// outcome is pass with its min_measurements (and, for a manual stage, someone approved).
+// Every wait here is bounded: the hold, then at most max_extend for acting gates not
+// passing, then their on_breach acts; a notify or dry_run gate never extends the hold.
+// Only a person is waited for without limit.
 #include <algorithm>
 #include <cmath>
 #include <future>
@@ -10,113 +11,37 @@
 #include <fmt/format.h>
 
 #include "engine/engine.hpp"
+#include "engine/gate_run.hpp"
 #include "runbook/gate.hpp"
 
 namespace rollout::engine {
 
-namespace {
-
-const char* breach_action(runbook::OnBreach b) {
-  switch (b) {
-    case runbook::OnBreach::rollback:
-      return "rollback";
-    case runbook::OnBreach::pause:
-      return "pause";
-    case runbook::OnBreach::notify:
-      return "notify";
-  }
-  return "rollback";
-}
-
-}  // namespace
-
-std::vector<Engine::Measured> Engine::measure(const std::vector<runbook::Gate>& gates,
-                                              const runbook::Stage* stage) {
-  const Expander ex = expander_for(stage);
-  std::vector<std::future<Measured>> futures;
-  futures.reserve(gates.size());
-  for (const auto& gate : gates) {
-    Measured m;
-    MetricSource* source = nullptr;
-    const runbook::Check* check = nullptr;
-    std::string samples_query;
-    if (auto c = book_.checks.find(gate.check); c == book_.checks.end()) {
-      m.reading.detail = "no check named '" + gate.check + "'";
-    } else if (auto s = ports_.sources.find(c->second.source);
-               s == ports_.sources.end() || !s->second) {
-      check = &c->second;
-      m.reading.detail = "no metric source named '" + c->second.source + "'";
-    } else {
-      check = &c->second;
-      source = s->second;
-      auto q = ex.expand(check->query);
-      if (!q) {
-        source = nullptr;
-        m.reading.detail = q.error().message;
-      } else {
-        m.query = *q;
-      }
-      if (!check->samples_query.empty() && check->min_samples > 0) {
-        auto sq = ex.expand(check->samples_query);
-        if (sq) samples_query = *sq;
-      }
-    }
-    if (!source) {
-      m.reading.kind = Reading::Kind::error;
-      m.outcome = Outcome::error;
-      std::promise<Measured> done;
-      done.set_value(std::move(m));
-      futures.push_back(done.get_future());
-      continue;
-    }
-    auto job = [m, source, check, &gate, samples_query]() mutable {
-      m.reading = source->query(m.query);
-      if (!samples_query.empty()) m.samples = source->query(samples_query);
-      m.outcome = evaluate(m.reading, gate, *check, m.samples, &m.reading.detail);
-      return m;
-    };
-    // MetricSource::query is thread-safe: the gates of one interval are measured at once.
-    // On the virtual clock the fakes answer at once, and threads would only cost time.
-    const bool inline_query = ports_.clock.is_virtual() || gates.size() == 1;
-    futures.push_back(
-        std::async(inline_query ? std::launch::deferred : std::launch::async, std::move(job)));
-  }
-  std::vector<Measured> out;
-  out.reserve(futures.size());
-  for (auto& f : futures) out.push_back(f.get());
-  return out;
-}
-
 // What one hold keeps between its passes.
 struct Engine::HoldState {
-  HoldState(const runbook::Stage& s, Duration t0, std::int64_t remaining_ms)
+  HoldState(const runbook::Stage& s, Duration t0, std::int64_t remaining_ms,
+            const std::map<std::string, GateCarry>& carry)
       : stage(s),
         end(t0 + Duration(remaining_ms)),
-        interval(std::max(s.interval, Duration(100))),
-        next(std::min(t0 + interval, end)),
-        trackers(s.gates.size()),
-        notify_only(s.on_breach == runbook::OnBreach::notify),
+        runs(start_gate_runs(s.gates, s.rules, t0, end, carry)),
         max_extend(runbook::max_extend_of(s)) {}
 
   const runbook::Stage& stage;
-  Duration end;       // of the hold proper
-  Duration interval;  // between measurements
-  Duration next;      // the next measurement
-  std::vector<GateTracker> trackers;
-  // Gates of a notify stage never hold it up: they need only have been measured. Other
-  // gates not passing when the hold is over get max_extend to pass, then on_breach acts.
-  bool notify_only = false;
+  Duration end;  // of the hold proper (moved up by an early pass)
+  std::vector<GateRun> runs;
+  // Acting gates not passing when the hold is over get max_extend to pass, then their
+  // on_breach (or on_inconclusive) acts. Gates that do not act (notify, dry_run) never
+  // hold the stage up: they need only have been measured.
   Duration max_extend{0};
   std::optional<Duration> extend_until;
   bool asked = false;  // awaiting_approval was emitted
   std::optional<Duration> approval_deadline;
-  bool reported = false;  // a notify stage said which gates were not passing
+  bool reported = false;  // the gates that do not act said whether they were passing
   ApprovalPoll approval;  // approve_url (approval.cpp)
 };
 
 // The hold, pass by pass until one of them ends it: over (promote, ask, time out or run
 // out of extension), wait (for the next thing that can happen, or a request), measure
-// (every gate, once per interval), then act on a breach.
+// (the gates that are due), then act on a breach.
 Engine::Flow Engine::hold(const runbook::Stage& stage, std::int64_t remaining_ms) {
   emit(stage.name,
        fmt::format("holding {}% for {}{}", stage.weight, format_duration(Duration(remaining_ms)),
@@ -125,39 +50,70 @@ Engine::Flow Engine::hold(const runbook::Stage& stage, std::int64_t remaining_ms
                        : ""),
        events::HoldStarted{stage.hold.count(), remaining_ms});
   save_state("running");
-  HoldState h(stage, ports_.clock.now(), remaining_ms);
+  HoldState h(stage, ports_.clock.now(), remaining_ms, replayer_.position().stage_gates);
 
   for (;;) {
     if (auto done = hold_over(h)) return *done;
     if (auto done = hold_wait(h)) return *done;
-    if (stage.gates.empty() || ports_.clock.now() < h.next) continue;
-    record_measurements(h);
-    if (auto done = act_on_breaches(h)) return *done;
-    while (h.next <= ports_.clock.now()) h.next += h.interval;
+    const auto due = next_due(h.runs);
+    if (!due || ports_.clock.now() < *due) continue;
+    ++measurements_;
+    record_measurements(h.runs, &stage, false);
+    if (auto done = act_on_breaches(h.runs, stage, false)) return *done;
   }
 }
 
-// The hold is over when its time is up and every gate passes (for a notify stage: was
-// measured): promote, or ask a person and wait for the answer within its timeout. Time up
-// with gates not passing: max_extend for them, then a breach.
+// early_pass: every acting gate passed its consecutive_successes in a row (and its
+// min_measurements) before the hold's end: the hold ends now.
+void Engine::pass_early(HoldState& h) {
+  const Duration now = ports_.clock.now();
+  if (!h.stage.early_pass || now >= h.end) return;
+  int successes = 0;
+  bool any = false;
+  for (const auto& r : h.runs) {
+    if (!r.acts()) {
+      if (!r.tracker.latest()) return;
+      continue;
+    }
+    any = true;
+    if (!r.ready() || r.tracker.counts().successes < r.rules->consecutive_successes) return;
+    successes = std::max(successes, r.rules->consecutive_successes);
+  }
+  if (!any) return;
+  const std::int64_t skipped = (h.end - now).count();
+  emit(h.stage.name,
+       fmt::format("every gate passed {} time{} in a row: the hold ends early, skipping {}",
+                   successes, successes == 1 ? "" : "s", format_duration(Duration(skipped))),
+       events::PassedEarly{skipped, successes});
+  h.end = now;
+}
+
+// The hold is over when its time is up and every acting gate passes with its
+// min_measurements (gates that do not act: were measured): promote, or ask a person and
+// wait for the answer within its timeout. Time up with acting gates not passing:
+// max_extend for them, then a breach.
 std::optional<Engine::Flow> Engine::hold_over(HoldState& h) {
   const runbook::Stage& stage = h.stage;
+  pass_early(h);
   const Duration now = ports_.clock.now();
   if (now < h.end) return std::nullopt;
-  const bool all_pass =
-      std::all_of(h.trackers.begin(), h.trackers.end(), [&](const GateTracker& t) {
-        return h.notify_only ? t.latest().has_value() : t.latest() == Outcome::pass;
-      });
-  if (!all_pass) {
-    if (h.notify_only) return std::nullopt;
+  bool ready = true, measured = true;
+  for (const auto& r : h.runs) {
+    if (r.acts())
+      ready = ready && r.ready();
+    else
+      measured = measured && r.tracker.latest().has_value();
+  }
+  if (!ready) {
     if (!h.extend_until) h.extend_until = now + h.max_extend;
-    if (now >= *h.extend_until) return extension_over(stage, h.trackers, h.asked, h.max_extend);
+    if (now >= *h.extend_until) return extension_over(h);
     return std::nullopt;
   }
+  if (!measured) return std::nullopt;  // a gate that does not act is measured at the end
   h.extend_until.reset();
-  if (h.notify_only && !h.reported) {
+  if (!h.reported) {
     h.reported = true;
-    report_not_passing(stage, h.trackers);
+    report_not_passing(h);
   }
   if (stage.advance == runbook::AdvanceMode::automatic) return Flow{};
   if (!h.asked) {
@@ -177,8 +133,11 @@ std::optional<Engine::Flow> Engine::hold_over(HoldState& h) {
       emit(stage.name, "approved (rehearsal)", events::Advanced{"dry-run", 0});
       return Flow{};
     }
-    if (!opts_.interactive && stage.approve_url.empty())
+    if (!opts_.interactive && stage.approve_url.empty()) {
+      // An advance given with a resume answers at once; without one, nobody can.
+      if (auto req = take(true)) return on_hold_request(h, *req);
       return Flow{Stop{pause_exit("awaiting approval", stage.name)}};
+    }
     if (stage.approval_timeout) h.approval_deadline = now + *stage.approval_timeout;
   } else if (h.approval_deadline && now >= *h.approval_deadline) {
     const std::string why =
@@ -196,137 +155,76 @@ std::optional<Engine::Flow> Engine::hold_over(HoldState& h) {
 std::optional<Engine::Flow> Engine::hold_wait(HoldState& h) {
   const Duration now = ports_.clock.now();
   const bool time_up = now >= h.end;
-  Duration deadline =
-      h.stage.gates.empty() ? (time_up ? now + Duration(3'600'000) : h.end) : h.next;
+  const auto due = next_due(h.runs);
+  Duration deadline = due ? *due : (time_up ? now + Duration(3'600'000) : h.end);
   if (!time_up) deadline = std::min(deadline, h.end);
   if (h.extend_until) deadline = std::min(deadline, *h.extend_until);
   if (h.approval_deadline) deadline = std::min(deadline, *h.approval_deadline);
   if (h.approval.next) deadline = std::min(deadline, *h.approval.next);
   auto req = wait_until(deadline, true);
   if (!req) return std::nullopt;
-  if (req->kind == ControlRequest::Kind::advance) {
+  return on_hold_request(h, *req);
+}
+
+// An advance ends the hold; an abort or interrupt acts; anything else: the hold goes on.
+std::optional<Engine::Flow> Engine::on_hold_request(HoldState& h, const ControlRequest& req) {
+  if (req.kind == ControlRequest::Kind::advance) {
     const auto skipped = std::max<std::int64_t>(0, (h.end - ports_.clock.now()).count());
     emit(
         h.stage.name,
-        fmt::format("advanced by {}{}", req->by,
+        fmt::format("advanced by {}{}", req.by,
                     skipped ? ", skipping " + format_duration(Duration(skipped)) + " of hold" : ""),
-        events::Advanced{req->by, skipped});
+        events::Advanced{req.by, skipped});
     return Flow{};
   }
-  if (auto flow = on_request(*req, h.stage.name, true)) return flow;
+  if (auto flow = on_request(req, h.stage.name, true)) return flow;
   return std::nullopt;
 }
 
-// Measures every gate once and journals each measurement with its consecutive counts.
-void Engine::record_measurements(HoldState& h) {
+// max_extend is over and an acting gate is still not ready: a breach, named after the
+// first such gate, acting as its on_inconclusive (when its latest was inconclusive) or
+// its on_breach says.
+Engine::Flow Engine::extension_over(HoldState& h) {
   const runbook::Stage& stage = h.stage;
-  const std::vector<Measured> measured = measure(stage.gates, &stage);
-  ++measurements_;
-  const Duration at = ports_.clock.now();
-  for (std::size_t k = 0; k < stage.gates.size(); ++k) {
-    const runbook::Gate& gate = stage.gates[k];
-    const Measured& m = measured[k];
-    h.trackers[k].record(m.outcome, at, gate);
-    const auto check = book_.checks.find(gate.check);
-    const runbook::Unit unit =
-        check != book_.checks.end() ? check->second.unit : runbook::Unit::count;
-    events::GateMeasured data{
-        gate.text,
-        gate.check,
-        m.query,
-        m.reading.kind == Reading::Kind::value ? std::optional(m.reading.value) : std::nullopt,
-        gate.threshold,
-        runbook::to_string(gate.op),
-        runbook::to_string(unit),
-        m.outcome,
-        m.reading.detail,
-        h.trackers[k].fails(),
-        h.trackers[k].inconclusives(),
-        h.trackers[k].errors()};
-    // A value that is an error (impossible for its unit) says why on the same line.
-    const std::string shown =
-        m.reading.kind == Reading::Kind::value
-            ? format_measurement(m.reading.value, runbook::dimension_of(unit)) +
-                  (m.outcome == Outcome::error && !m.reading.detail.empty()
-                       ? " (" + m.reading.detail + ")"
-                       : "")
-        : m.reading.kind == Reading::Kind::empty ? std::string("no data")
-                                                 : "error: " + m.reading.detail;
-    emit(stage.name,
-         fmt::format("{}: {} {} {} -> {}", gate.check, shown, runbook::to_string(gate.op),
-                     format_measurement(gate.threshold, runbook::dimension_of(unit)),
-                     to_string(m.outcome)),
-         std::move(data));
-  }
-}
-
-// The first gate whose counter reached its limit acts (a notify breach tells once per
-// episode and the hold goes on).
-std::optional<Engine::Flow> Engine::act_on_breaches(HoldState& h) {
-  const runbook::Stage& stage = h.stage;
-  for (std::size_t k = 0; k < stage.gates.size(); ++k) {
-    auto b = h.trackers[k].breached(stage);
-    if (!b) continue;
-    const runbook::Gate& gate = stage.gates[k];
-    const bool one = b->limit == 1;
-    const std::string why =
-        fmt::format("gate '{}' breached: {} {} in a row (limit {})", gate.text, b->limit,
-                    b->counter == events::BreachCounter::failure ? (one ? "failure" : "failures")
-                    : b->counter == events::BreachCounter::inconclusive
-                        ? (one ? "inconclusive measurement" : "inconclusive measurements")
-                        : (one ? "error" : "errors"),
-                    b->limit);
-    emit(stage.name, why,
-         events::Breach{gate.text, b->counter, b->limit, std::nullopt,
-                        breach_action(stage.on_breach)});
-    if (stage.on_breach == runbook::OnBreach::notify) {
-      h.trackers[k].notified();  // once per episode: the next breach needs a pass first
-      continue;
+  const GateRun* run = nullptr;
+  for (const auto& r : h.runs)
+    if (r.acts() && !r.ready()) {
+      run = &r;
+      break;
     }
-    return act_on_breach(stage, why);
-  }
-  return std::nullopt;
-}
-
-Engine::Flow Engine::act_on_breach(const runbook::Stage& stage, const std::string& why) {
-  if (stage.on_breach == runbook::OnBreach::rollback)
-    return Stop{rollback(events::RollbackTrigger::breach, why)};
-  if (!opts_.interactive || opts_.auto_approve) return Stop{pause_exit(why, stage.name)};
-  return wait_for_operator(stage, why);
-}
-
-// max_extend is over and an acting gate is still not passing: a breach, named after the
-// first such gate.
-Engine::Flow Engine::extension_over(const runbook::Stage& stage,
-                                    const std::vector<GateTracker>& trackers, bool asked,
-                                    Duration max_extend) {
-  std::size_t k = 0;
-  while (k + 1 < trackers.size() && trackers[k].latest() == Outcome::pass) ++k;
-  const runbook::Gate& gate = stage.gates[k];
-  const auto latest = trackers[k].latest();
-  const std::string why =
-      fmt::format("gate '{}' not passing {} after {} (max_extend; latest: {})", gate.text,
-                  format_duration(max_extend), asked ? "it stopped passing" : "the hold ended",
-                  latest ? to_string(*latest) : "not measured");
+  if (!run) return std::nullopt;  // not reached: hold_over saw one
+  const runbook::Gate& gate = *run->gate;
+  const auto latest = run->tracker.latest();
+  const runbook::OnBreach action = latest == Outcome::inconclusive
+                                       ? runbook::inconclusive_action(*run->rules)
+                                       : run->rules->on_breach;
+  const std::string cause =
+      run->tracker.passing(*run->rules)
+          ? fmt::format("{} of {} passes (min_measurements)", run->tracker.counts().passes,
+                        run->rules->min_measurements)
+          : fmt::format("latest: {}", latest ? to_string(*latest) : "not measured");
+  const std::string why = fmt::format("gate '{}' not passing {} after {} (max_extend; {})",
+                                      gate.text, format_duration(h.max_extend),
+                                      h.asked ? "it stopped passing" : "the hold ended", cause);
   emit(stage.name, why,
        events::Breach{gate.text, events::BreachCounter::max_extend,
-                      (max_extend.count() + 999) / 1000,  // whole seconds, shown like a count
-                      max_extend.count(), breach_action(stage.on_breach)});
-  return act_on_breach(stage, why);
+                      (h.max_extend.count() + 999) / 1000,  // whole seconds, shown like a count
+                      h.max_extend.count(), runbook::to_string(action)});
+  return act_on_breach(stage, action, why);
 }
 
-// A notify stage promotes at the end of its hold whatever its gates say: say which are
-// not passing, so that promotion is never silent.
-void Engine::report_not_passing(const runbook::Stage& stage,
-                                const std::vector<GateTracker>& trackers) {
-  for (std::size_t k = 0; k < trackers.size(); ++k) {
-    const auto latest = trackers[k].latest();
+// Gates that do not act never stop a promotion: say which are not passing at the end of
+// the hold, so that promotion is never silent.
+void Engine::report_not_passing(const HoldState& h) {
+  for (const auto& r : h.runs) {
+    if (r.acts()) continue;
+    const auto latest = r.tracker.latest();
     if (latest == Outcome::pass) continue;
     const std::string message = fmt::format(
-        "gate '{}' not passing at the end of the hold (latest: {}); on_breach = notify: the "
-        "stage promotes",
-        stage.gates[k].text, latest ? to_string(*latest) : "not measured");
-    emit(stage.name, message, events::Warning{message});
+        "gate '{}' not passing at the end of the hold (latest: {}); {}: the stage promotes",
+        r.gate->text, latest ? to_string(*latest) : "not measured",
+        r.rules->dry_run ? "dry_run" : "on_breach = notify");
+    emit(h.stage.name, message, events::Warning{message});
   }
 }
 

@@ -87,6 +87,14 @@ void Replayer::apply(const Event& e) {
     p.hold_remaining_ms = -1;
     p.awaiting_approval = false;
   };
+  // The hold ended (an advance, an early pass): the after steps are next.
+  auto end_hold = [&p] {
+    if (p.phase != Phase::hold) return;
+    p.phase = Phase::after;
+    p.step = 0;
+    p.hold_remaining_ms = 0;
+    p.awaiting_approval = false;
+  };
   auto phase_of = [](StepPhase ph) {
     return ph == StepPhase::before ? Phase::before : Phase::after;
   };
@@ -107,7 +115,17 @@ void Replayer::apply(const Event& e) {
                    p.exit_code = -1;
                    p.reason.clear();
                  },
-                 [&](const StageStarted& d) { at_stage_start(d.index, e.stage, true); },
+                 [&](const StageStarted& d) {
+                   at_stage_start(d.index, e.stage, true);
+                   p.stage_gates.clear();
+                 },
+                 [&](const GateMeasured& d) {
+                   GateCarry& c = (d.analysis ? p.analysis_gates : p.stage_gates)[d.gate];
+                   c.counts = {
+                       d.fails,       d.inconclusives,       d.errors,      d.successes, d.passes,
+                       d.total_fails, d.total_inconclusives, d.total_errors};
+                   c.latest = d.outcome;
+                 },
                  [&](const StepStarted& d) {
                    if (!in_stage_phase(d.phase)) return;
                    p.phase = phase_of(d.phase);
@@ -130,13 +148,8 @@ void Replayer::apply(const Event& e) {
                    p.hold_remaining_ms = hold_start_remaining_;
                  },
                  [&](const AwaitingApproval&) { p.awaiting_approval = true; },
-                 [&](const Advanced&) {
-                   if (p.phase != Phase::hold) return;
-                   p.phase = Phase::after;
-                   p.step = 0;
-                   p.hold_remaining_ms = 0;
-                   p.awaiting_approval = false;
-                 },
+                 [&](const PassedEarly&) { end_hold(); },
+                 [&](const Advanced&) { end_hold(); },
                  [&](const Paused& d) { p.reason = d.reason; },
                  [&](const StageCompleted&) { at_stage_start(p.stage + 1, "", false); },
                  [&](const RollbackStarted& d) {

@@ -3,12 +3,14 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "engine/gate_eval.hpp"
 #include "events/event.hpp"
 #include "ports/router.hpp"
 
@@ -22,6 +24,13 @@ enum class Phase {
   done,      // nothing left to do (see outcome)
 };
 const char* to_string(Phase phase);
+
+// A gate's counters as of its latest gate_measured: a resumed hold or analysis goes on
+// counting from them (a budget half spent before a crash stays half spent).
+struct GateCarry {
+  GateTracker::Counts counts;
+  std::optional<Outcome> latest;
+};
 
 struct Position {
   bool started = false;  // a rollout_started was seen
@@ -45,6 +54,8 @@ struct Position {
   std::string reason;                              // last `finished`/`paused` reason
   std::int64_t last_t_ms = 0;
   std::uint64_t last_seq = 0;
+  std::map<std::string, GateCarry> stage_gates;     // the current stage's, by gate text
+  std::map<std::string, GateCarry> analysis_gates;  // the background analysis's
 
   // The rollout ended for good: completed, rolled back (also on a failing journal:
   // journal_failed after a finished rollback), aborted, or refused by preflight before

@@ -86,7 +86,7 @@ std::optional<ControlRequest> Engine::check_jobs() {
     // A notify stage only tells (process_exited is that word): nothing unwinds.
     const auto s = std::find_if(book_.stages.begin(), book_.stages.end(),
                                 [&](const runbook::Stage& st) { return st.name == it->stage; });
-    const bool notify = s != book_.stages.end() && s->on_breach == runbook::OnBreach::notify;
+    const bool notify = s != book_.stages.end() && s->rules.on_breach == runbook::OnBreach::notify;
     if (bad && it->fail_on_exit && !notify && !job_failure_) job_failure_.emplace(it->stage, why);
     it = jobs_.erase(it);
   }
@@ -118,7 +118,7 @@ Engine::Flow Engine::on_job_failure() {
   const auto s = std::find_if(book_.stages.begin(), book_.stages.end(),
                               [&](const runbook::Stage& st) { return st.name == stage_name; });
   if (s == book_.stages.end()) return Stop{rollback(events::RollbackTrigger::breach, why)};
-  return act_on_breach(*s, why);
+  return act_on_breach(*s, s->rules.on_breach, why);
 }
 
 // Resumed into a stage's hold: its background steps ran before the crash and were stopped

@@ -133,7 +133,7 @@ Engine::StepResult Engine::exec_gate(const runbook::Gate& gate, const std::strin
   StepResult r;
   // A flaky source gets two more chances before a one-off gate fails; a fail is final.
   for (int attempt = 1;; ++attempt) {
-    const auto m = measure({gate}, nullptr).front();
+    const auto m = measure({&gate}, nullptr).front();
     r.ok = m.outcome == Outcome::pass;
     r.detail =
         fmt::format("{}: {} ({})", gate.text,

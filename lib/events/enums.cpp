@@ -24,8 +24,9 @@ E value_of(std::string_view s, const std::array<std::string_view, N>& names) {
 constexpr std::array<std::string_view, 3> kPhases = {"before", "after", "rollback"};
 constexpr std::array<std::string_view, 6> kTriggers = {"breach",    "step_failed", "abort",
                                                        "interrupt", "timeout",     "journal"};
-constexpr std::array<std::string_view, 4> kCounters = {"failure", "inconclusive", "error",
-                                                       "max_extend"};
+constexpr std::array<std::string_view, 7> kCounters = {
+    "failure",      "inconclusive",     "error",     "max_extend",
+    "max_failures", "max_inconclusive", "max_errors"};
 constexpr std::array<std::string_view, 3> kActions = {"pause", "rollback", "stop"};
 constexpr std::array<std::string_view, 10> kOutcomes = {
     "completed",   "rolled_back",      "aborted",        "paused",    "rollback_failed",

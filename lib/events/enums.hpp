@@ -10,7 +10,18 @@ namespace rollout::events {
 
 enum class StepPhase { before, after, rollback, unknown };
 enum class RollbackTrigger { breach, step_failed, abort, interrupt, timeout, journal, unknown };
-enum class BreachCounter { failure, inconclusive, error, max_extend, unknown };
+// failure/inconclusive/error: a limit in a row; max_*: a budget in all; max_extend: the
+// hold's extension ran out with the gate not passing.
+enum class BreachCounter {
+  failure,
+  inconclusive,
+  error,
+  max_extend,
+  max_failures,
+  max_inconclusive,
+  max_errors,
+  unknown
+};
 enum class InterruptAction { pause, rollback, stop, unknown };
 // lock_lost is never journaled (the lock is gone): it is shown only.
 enum class FinishedOutcome {

@@ -7,12 +7,13 @@ namespace rollout {
 
 namespace {
 
-constexpr std::array<std::string_view, 23> kNames = {
-    "rollout_started",  "preflight",     "stage_started",     "step_started", "step_finished",
-    "weight_set",       "hold_started",  "gate_measured",     "breach",       "awaiting_approval",
-    "advanced",         "paused",        "abort_requested",   "interrupted",  "stage_completed",
-    "rollback_started", "rollback_step", "rollback_finished", "completed",    "process_started",
-    "process_exited",   "warning",       "finished",
+constexpr std::array<std::string_view, 24> kNames = {
+    "rollout_started",  "preflight",       "stage_started",     "step_started",
+    "step_finished",    "weight_set",      "hold_started",      "gate_measured",
+    "breach",           "passed_early",    "awaiting_approval", "advanced",
+    "paused",           "abort_requested", "interrupted",       "stage_completed",
+    "rollback_started", "rollback_step",   "rollback_finished", "completed",
+    "process_started",  "process_exited",  "warning",           "finished",
 };
 static_assert(kNames.size() == static_cast<std::size_t>(EventType::finished) + 1);
 

@@ -21,6 +21,7 @@ enum class EventType {
   hold_started,
   gate_measured,
   breach,
+  passed_early,
   awaiting_approval,
   advanced,
   paused,

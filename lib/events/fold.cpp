@@ -69,18 +69,26 @@ StageOutcome stage_outcome_of(RollbackTrigger t) {
 
 }  // namespace
 
+namespace {
+
+GateFold& gate_in(std::vector<GateFold>& gates, const std::string& text) {
+  auto it =
+      std::find_if(gates.begin(), gates.end(), [&](const GateFold& g) { return g.gate == text; });
+  if (it != gates.end()) return *it;
+  gates.push_back(GateFold{});
+  gates.back().gate = text;
+  return gates.back();
+}
+
+}  // namespace
+
 void Fold::measured(const Event& e, const GateMeasured& p) {
-  if (e.stage.empty()) return;  // the engine measures gates only in a stage
-  StageFold& st = stage(e.stage);
   const std::string text = p.gate.empty() ? p.check : p.gate;
-  auto it = std::find_if(st.gates.begin(), st.gates.end(),
-                         [&](const GateFold& g) { return g.gate == text; });
-  if (it == st.gates.end()) {
-    st.gates.push_back(GateFold{});
-    st.gates.back().gate = text;
-    it = st.gates.end() - 1;
-  }
-  GateFold& g = *it;
+  // Background analysis gates are one set across stages; stage gates are the stage's.
+  if (!p.analysis && e.stage.empty()) return;  // the engine measures gates only in a stage
+  StageFold* st = p.analysis ? nullptr : &stage(e.stage);
+  GateFold& g = gate_in(st ? st->gates : analysis, text);
+  g.dry_run = p.dry_run;
   g.check = p.check;
   g.query = p.query;
   g.unit = p.unit;
@@ -93,7 +101,7 @@ void Fold::measured(const Event& e, const GateMeasured& p) {
   ++g.measurements;
   // A stage's measurements are the intervals measured: its busiest gate's count, until
   // stage_completed says.
-  st.measurements = std::max<int>(st.measurements, static_cast<int>(g.measurements));
+  if (st) st->measurements = std::max<int>(st->measurements, static_cast<int>(g.measurements));
   if (p.outcome) {
     switch (*p.outcome) {
       case Outcome::pass:
@@ -224,18 +232,26 @@ void Fold::apply(const Event& e) {
           [&](const Breach& p) {
             last_breach = p;
             BreachAt b{p, e.time, e.t_ms, e.stage, e.summary, false, std::nullopt, ""};
-            if (!e.stage.empty()) {
-              StageFold& st = stage(e.stage);
-              for (auto& g : st.gates)
+            auto mark = [&](std::vector<GateFold>& gates) {
+              for (auto& g : gates)
                 if (g.gate == p.gate) {
                   g.breach = p;
                   b.gate_known = true;
                   b.last = g.last;
                   b.unit = g.unit;
                 }
+            };
+            if (p.analysis) mark(analysis);
+            if (!e.stage.empty()) {
+              StageFold& st = stage(e.stage);
+              if (!p.analysis) mark(st.gates);
               st.breaches.push_back(b);
             }
             breaches.push_back(std::move(b));
+          },
+          [&](const PassedEarly& p) {
+            hold_end_t_ms.reset();
+            if (!e.stage.empty()) stage(e.stage).passed_early_skipped_ms = p.skipped_ms;
           },
           [&](const AwaitingApproval& p) {
             phase = Phase::awaiting_approval;

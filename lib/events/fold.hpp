@@ -37,6 +37,7 @@ struct GateFold {
   std::optional<Outcome> first_not_passing;      // the first outcome other than pass
   std::optional<Breach> breach;                  // this gate's breach in this stage
   std::deque<GatePoint> trend;                   // the latest values (FoldOptions::trend)
+  bool dry_run = false;                          // measured and reported, never acted on
 };
 
 struct BreachAt {
@@ -80,8 +81,9 @@ struct StageFold {
   StageOutcome outcome = StageOutcome::not_reached;
   bool awaited_approval = false;
   std::optional<std::string> advanced_by;
-  std::vector<GateFold> gates;      // in the order first measured
-  std::vector<StepFinished> steps;  // before and after steps, as they finished
+  std::optional<std::int64_t> passed_early_skipped_ms;  // early_pass ended the hold
+  std::vector<GateFold> gates;                          // in the order first measured
+  std::vector<StepFinished> steps;                      // before and after steps, as they finished
   std::vector<BreachAt> breaches;
 };
 
@@ -168,6 +170,8 @@ class Fold {
 
   std::optional<RollbackFold> rollback;
   std::vector<BreachAt> breaches;  // all stages
+  // The background [analysis]: its gates across every stage it ran in, one set of counts.
+  std::vector<GateFold> analysis;
   std::vector<OperatorAction> actions;
   std::vector<std::pair<std::chrono::system_clock::time_point, std::string>> warnings;
   std::vector<std::pair<std::string, std::string>> queries;  // check -> query, first seen order

@@ -118,6 +118,18 @@ json write(const GateMeasured& p) {
             {"errors", p.errors}};
   if (p.value && !finite) j["non_finite"] = std::string(non_finite_word(*p.value));
   put_if(j, "detail", p.detail);
+  // Counts in all are written only once they are not 0: most lines of a healthy rollout
+  // then carry just `successes` and `passes`.
+  const auto put_count = [&](const char* key, int v) {
+    if (v != 0) j[key] = v;
+  };
+  put_count("successes", p.successes);
+  put_count("passes", p.passes);
+  put_count("total_fails", p.total_fails);
+  put_count("total_inconclusives", p.total_inconclusives);
+  put_count("total_errors", p.total_errors);
+  if (p.dry_run) j["dry_run"] = true;
+  if (p.analysis) j["analysis"] = true;
   return j;
 }
 json write(const Breach& p) {
@@ -126,7 +138,11 @@ json write(const Breach& p) {
             {"limit", p.limit},
             {"action", p.action}};
   if (p.max_extend_ms) j["max_extend_ms"] = *p.max_extend_ms;
+  if (p.analysis) j["analysis"] = true;
   return j;
+}
+json write(const PassedEarly& p) {
+  return {{"skipped_ms", p.skipped_ms}, {"successes", p.successes}};
 }
 json write(const AwaitingApproval& p) {
   return {{"timeout_ms", opt(p.timeout_ms)}};
@@ -276,12 +292,24 @@ GateMeasured read(const Fields& f) {
   p.fails = f.integer("fails");
   p.inconclusives = f.integer("inconclusives");
   p.errors = f.integer("errors");
+  p.successes = f.integer("successes");
+  p.passes = f.integer("passes");
+  p.total_fails = f.integer("total_fails");
+  p.total_inconclusives = f.integer("total_inconclusives");
+  p.total_errors = f.integer("total_errors");
+  p.dry_run = f.boolean("dry_run", false);
+  p.analysis = f.boolean("analysis", false);
   return p;
 }
 template <>
 Breach read(const Fields& f) {
-  return {f.str("gate"), f.word<BreachCounter>("counter"), f.int64("limit"),
-          f.opt_int("max_extend_ms"), f.str("action")};
+  return {f.str("gate"),    f.word<BreachCounter>("counter"),
+          f.int64("limit"), f.opt_int("max_extend_ms"),
+          f.str("action"),  f.boolean("analysis", false)};
+}
+template <>
+PassedEarly read(const Fields& f) {
+  return {f.int64("skipped_ms"), f.integer("successes")};
 }
 template <>
 AwaitingApproval read(const Fields& f) {

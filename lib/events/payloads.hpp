@@ -13,8 +13,14 @@
 //   hold_started      hold_ms, remaining_ms
 //   gate_measured     gate, check, query, value (number|null), threshold, op, unit,
 //                     outcome, detail, fails, inconclusives, errors (consecutive counts),
-//                     non_finite ("NaN"|"+Inf"|"-Inf", when value is null for that)
-//   breach            gate, counter ("failure"|"inconclusive"|"error"|"max_extend"), limit, max_extend_ms, action
+//                     non_finite ("NaN"|"+Inf"|"-Inf", when value is null for that),
+//                     successes (passes in a row), passes, total_fails, total_inconclusives,
+//                     total_errors (counts in all; each omitted when 0), dry_run, analysis
+//                     (true for a dry-run gate, a background [analysis] gate; else omitted)
+//   breach            gate, counter ("failure"|"inconclusive"|"error"|"max_extend"|
+//                     "max_failures"|"max_inconclusive"|"max_errors"), limit, max_extend_ms,
+//                     action ("rollback"|"pause"|"notify"|"dry_run"), analysis
+//   passed_early      skipped_ms, successes
 //   awaiting_approval timeout_ms (null: none)
 //   advanced          by, skipped_ms
 //   paused            reason
@@ -139,16 +145,30 @@ struct GateMeasured {
   int fails = 0;
   int inconclusives = 0;
   int errors = 0;
+  int successes = 0;
+  int passes = 0;
+  int total_fails = 0;
+  int total_inconclusives = 0;
+  int total_errors = 0;
+  bool dry_run = false;
+  bool analysis = false;
 };
 
 // breach: gate, counter, limit, max_extend_ms (max_extend only), action
-// (rollback | pause | notify)
+// (rollback | pause | notify | dry_run), analysis (omitted when false)
 struct Breach {
   std::string gate;
   BreachCounter counter = BreachCounter::unknown;
   std::int64_t limit = 0;
   std::optional<std::int64_t> max_extend_ms;
   std::string action;
+  bool analysis = false;
+};
+
+// passed_early: skipped_ms, successes
+struct PassedEarly {
+  std::int64_t skipped_ms = 0;
+  int successes = 0;
 };
 
 // awaiting_approval: timeout_ms (null: none)
@@ -259,7 +279,7 @@ struct Finished {
 // In EventType's order: the alternative's index is the event's type.
 using Payload =
     std::variant<RolloutStarted, Preflight, StageStarted, StepStarted, StepFinished, WeightSet,
-                 HoldStarted, GateMeasured, Breach, AwaitingApproval, Advanced, Paused,
+                 HoldStarted, GateMeasured, Breach, PassedEarly, AwaitingApproval, Advanced, Paused,
                  AbortRequested, Interrupted, StageCompleted, RollbackStarted, RollbackStep,
                  RollbackFinished, Completed, ProcessStarted, ProcessExited, Warning, Finished>;
 static_assert(std::variant_size_v<Payload> == static_cast<std::size_t>(EventType::finished) + 1);

@@ -53,6 +53,18 @@ const char* to_string(OnBreach b) {
   return "rollback";
 }
 
+const char* to_string(OnInconclusive i) {
+  switch (i) {
+    case OnInconclusive::rollback:
+      return "rollback";
+    case OnInconclusive::pause:
+      return "pause";
+    case OnInconclusive::ignore:
+      return "ignore";
+  }
+  return "rollback";
+}
+
 const char* to_string(AdvanceMode a) {
   switch (a) {
     case AdvanceMode::automatic:
@@ -99,12 +111,29 @@ const char* step_kind(const Action& action) {
 
 Duration max_extend_of(const Stage& stage) {
   if (stage.max_extend) return *stage.max_extend;
-  const Duration interval = std::max(stage.interval, Duration(100));
-  const int limit = std::max({1, stage.failure_limit, stage.inconclusive_limit, stage.error_limit});
-  Duration longest_for{0};
-  for (const auto& g : stage.gates)
-    if (g.sustain) longest_for = std::max(longest_for, *g.sustain);
-  return interval * limit + longest_for;
+  Duration longest{0};
+  for (const auto& g : stage.gates) {
+    const GateRules& r = rules_of(g, stage.rules);
+    if (!acts(r)) continue;
+    const Duration interval = std::max(r.interval, Duration(100));
+    const int limit =
+        std::max({1, r.failure_limit, r.inconclusive_limit, r.error_limit, r.min_measurements});
+    longest = std::max(longest, interval * limit + g.sustain.value_or(Duration(0)));
+  }
+  return longest;
+}
+
+OnBreach inconclusive_action(const GateRules& r) {
+  if (!r.on_inconclusive) return r.on_breach;
+  switch (*r.on_inconclusive) {
+    case OnInconclusive::rollback:
+      return OnBreach::rollback;
+    case OnInconclusive::pause:
+      return OnBreach::pause;
+    case OnInconclusive::ignore:
+      return OnBreach::notify;  // never reached: an ignored inconclusive does not breach
+  }
+  return r.on_breach;
 }
 
 }  // namespace rollout::runbook

@@ -24,6 +24,7 @@ using namespace std::chrono_literals;
 enum class Unit { ratio, seconds, bytes, count };
 enum class CompareOp { lt, le, gt, ge };
 enum class OnBreach { rollback, pause, notify };
+enum class OnInconclusive { rollback, pause, ignore };
 enum class AdvanceMode { automatic, manual };
 enum class OnTimeout { rollback, pause };
 enum class OnInterrupt { pause, rollback };
@@ -62,6 +63,26 @@ struct Health {
   Pos pos;
 };
 
+// How a gate is measured and judged. A stage's keys (or [analysis]'s) are the rules of
+// all its gates; a gate written as an inline table overrides some of them. Limits are
+// reached, not exceeded: failure_limit = 2 acts on the second failure in a row,
+// max_failures = 3 on the third failure in all.
+struct GateRules {
+  Duration interval = 30s;
+  int failure_limit = 1;       // failures in a row before acting
+  int inconclusive_limit = 3;  // inconclusive measurements in a row
+  int error_limit = 3;         // errors in a row
+  int max_failures = 0;        // in all, over the stage's hold or the analysis; 0: no budget
+  int max_inconclusive = 0;
+  int max_errors = 0;
+  OnBreach on_breach = OnBreach::rollback;
+  std::optional<OnInconclusive> on_inconclusive;  // nullopt: as on_breach
+  std::optional<Duration> initial_delay;          // to the first measurement; nullopt: interval
+  int min_measurements = 0;                       // passes a stage needs before it may promote
+  int consecutive_successes = 1;                  // passes in a row that end an early_pass hold
+  bool dry_run = false;                           // measured and reported, never acted on
+};
+
 // CHECK OP VALUE[UNIT] [for DURATION]; threshold is in the check's base unit
 // (ratio, seconds, bytes, count): "error_rate < 1%" has threshold 0.01.
 struct Gate {
@@ -70,8 +91,19 @@ struct Gate {
   CompareOp op = CompareOp::lt;
   double threshold = 0;
   std::optional<Duration> sustain;  // "for 1h": a breach counts once sustained this long
+  // Set when the gate is an inline table: its stage's rules with its own keys applied.
+  std::optional<GateRules> rules;
   Pos pos;
 };
+
+// The rules a gate is judged by: its own, or those of the stage or analysis it is in.
+inline const GateRules& rules_of(const Gate& gate, const GateRules& owner) {
+  return gate.rules ? *gate.rules : owner;
+}
+// Whether a breach of this gate can stop or hold up the rollout (not dry_run, not notify).
+inline bool acts(const GateRules& r) {
+  return !r.dry_run && r.on_breach != OnBreach::notify;
+}
 
 struct WeightStep {
   int canary = 0;  // percent of traffic to the new version
@@ -139,12 +171,11 @@ struct Stage {
   std::string name;
   int weight = 0;
   Duration hold = 0ms;
-  Duration interval = 30s;
+  GateRules rules;  // interval, limits, budgets, on_breach …: the defaults of its gates
   std::vector<Gate> gates;
-  int failure_limit = 1;       // consecutive fails before acting
-  int inconclusive_limit = 3;  // consecutive inconclusive before acting
-  int error_limit = 3;         // consecutive errors before acting
-  OnBreach on_breach = OnBreach::rollback;
+  // The hold may end before its time once every acting gate has passed its
+  // consecutive_successes in a row (and min_measurements).
+  bool early_pass = false;
   AdvanceMode advance = AdvanceMode::automatic;
   std::optional<Duration> approval_timeout;  // manual advance
   OnTimeout on_timeout = OnTimeout::pause;
@@ -176,6 +207,19 @@ struct Rollback {
   Pos pos;
 };
 
+// [analysis]: gates measured in the background from the start of stage `from` to the
+// end of stage `until`, across stage boundaries and before/after steps: one run, one set
+// of counters. Absent when the runbook has no [analysis].
+struct Analysis {
+  std::vector<Gate> gates;
+  GateRules rules;
+  std::string from;   // a stage name; default: the first stage with traffic
+  std::string until;  // a stage name; default: the last stage
+  int from_index = 0;
+  int until_index = 0;
+  Pos pos;
+};
+
 struct Runbook {
   std::string path;  // as given on the command line
   Rollout rollout;
@@ -185,6 +229,7 @@ struct Runbook {
   std::map<std::string, Check> checks;
   std::map<std::string, Health> health;
   std::vector<Stage> stages;
+  std::optional<Analysis> analysis;
   std::vector<Notify> notify;
   Rollback rollback;
 };
@@ -193,14 +238,18 @@ struct Runbook {
 const char* to_string(Unit);
 const char* to_string(CompareOp);
 const char* to_string(OnBreach);
+const char* to_string(OnInconclusive);
 const char* to_string(AdvanceMode);
 const char* to_string(OnTimeout);
 const char* to_string(OnInterrupt);
 const char* step_kind(const Action&);  // "weight", "health", "gate", "run", ...
 
-// The stage's max_extend, or its default: interval (at least 100 ms, as the engine measures)
-// x the largest of the three limits, plus the longest `for` window of its gates: long enough
-// for any counter running at the end of the hold to reach its limit.
+// The stage's max_extend, or its default: the largest, over its acting gates, of interval
+// (at least 100 ms, as the engine measures) x the largest of its three limits and its
+// min_measurements, plus its `for` window: long enough for any counter running at the end
+// of the hold to reach its limit. 0 when no gate acts (nothing extends the hold).
 Duration max_extend_of(const Stage& stage);
+// What an inconclusive breach of a gate does: on_inconclusive, or else on_breach's.
+OnBreach inconclusive_action(const GateRules& r);
 
 }  // namespace rollout::runbook

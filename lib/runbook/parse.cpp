@@ -186,18 +186,19 @@ void parse_stages(const toml::table& doc, Runbook& book, Reader& r) {
       if (*d < kShortestInterval)
         r.error(Reader::pos(*t->get("interval")), interval_too_short(*d));
       else
-        s.interval = *d;
+        s.rules.interval = *d;
     }
     if (auto v = r.integer(*t, "failure_limit", 1, 1'000'000))
-      s.failure_limit = static_cast<int>(*v);
+      s.rules.failure_limit = static_cast<int>(*v);
     if (auto v = r.integer(*t, "inconclusive_limit", 1, 1'000'000))
-      s.inconclusive_limit = static_cast<int>(*v);
-    if (auto v = r.integer(*t, "error_limit", 1, 1'000'000)) s.error_limit = static_cast<int>(*v);
+      s.rules.inconclusive_limit = static_cast<int>(*v);
+    if (auto v = r.integer(*t, "error_limit", 1, 1'000'000))
+      s.rules.error_limit = static_cast<int>(*v);
     if (auto v = r.enumeration<OnBreach>(*t, "on_breach",
                                          {{"rollback", OnBreach::rollback},
                                           {"pause", OnBreach::pause},
                                           {"notify", OnBreach::notify}}))
-      s.on_breach = *v;
+      s.rules.on_breach = *v;
     if (auto v = r.enumeration<AdvanceMode>(
             *t, "advance", {{"auto", AdvanceMode::automatic}, {"manual", AdvanceMode::manual}}))
       s.advance = *v;
@@ -217,7 +218,7 @@ void parse_stages(const toml::table& doc, Runbook& book, Reader& r) {
     parse_approve_url(*t, s, r);  // parse_approval.cpp
     if (auto d = r.duration(*t, "max_extend")) {
       s.max_extend = *d;
-      if (s.on_breach == OnBreach::notify)
+      if (s.rules.on_breach == OnBreach::notify)
         r.warning(Reader::pos(*t->get("max_extend")),
                   "'max_extend' has no effect with on_breach = \"notify\": a notify stage never "
                   "extends its hold");

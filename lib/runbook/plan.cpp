@@ -43,7 +43,7 @@ std::string router_call(const Runbook& book, const Expander& base, int canary);
 std::string approval_words(const Stage& s, const Expander& ex) {
   if (s.approve_url.empty()) return "wait for `rollout advance`";
   return fmt::format("wait for `rollout advance` or HTTP 200 from GET {} (asked every {})",
-                     display(s.approve_url, ex), format_duration(std::max(s.interval, 100ms)));
+                     display(s.approve_url, ex), format_duration(std::max(s.rules.interval, 100ms)));
 }
 int weight_of(const Step& s);
 
@@ -124,18 +124,18 @@ nlohmann::json plan_json(const Runbook& book, const Expander& base) {
                          {"traffic", {{"stable", 100 - s.weight}, {"canary", s.weight}}},
                          {"hold_ms", ms(s.hold)},
                          {"hold", format_duration(s.hold)},
-                         {"interval_ms", ms(s.interval)},
-                         {"interval", format_duration(s.interval)},
-                         {"on_breach", to_string(s.on_breach)},
-                         {"failure_limit", s.failure_limit},
-                         {"inconclusive_limit", s.inconclusive_limit},
-                         {"error_limit", s.error_limit},
+                         {"interval_ms", ms(s.rules.interval)},
+                         {"interval", format_duration(s.rules.interval)},
+                         {"on_breach", to_string(s.rules.on_breach)},
+                         {"failure_limit", s.rules.failure_limit},
+                         {"inconclusive_limit", s.rules.inconclusive_limit},
+                         {"error_limit", s.rules.error_limit},
                          {"advance", to_string(s.advance)},
                          {"approval_timeout_ms", ms(s.approval_timeout)}};
     if (s.advance == AdvanceMode::manual) sj["on_timeout"] = to_string(s.on_timeout);
     if (!s.approve_url.empty()) sj["approve_url"] = display(s.approve_url, ex);
     // A notify stage never extends its hold; null says so.
-    const bool extends = s.on_breach != OnBreach::notify && !s.gates.empty();
+    const bool extends = s.rules.on_breach != OnBreach::notify && !s.gates.empty();
     sj["max_extend_ms"] = extends ? ms(max_extend_of(s)) : nlohmann::json(nullptr);
     sj["max_extend"] = extends ? nlohmann::json(format_duration(max_extend_of(s))) : nullptr;
     sj["max_extend_default"] = !s.max_extend.has_value();
@@ -160,13 +160,13 @@ nlohmann::json plan_json(const Runbook& book, const Expander& base) {
     }
     steps.push_back(step_json(Step{WeightStep{s.weight}, {}, {}}, book, now(), "weight"));
     canary = s.weight;
-    steps.push_back(
-        {{"phase", "hold"},
-         {"kind", "hold"},
-         {"description",
-          fmt::format("hold {}, measuring {} gate{} every {}", format_duration(s.hold),
-                      s.gates.size(), s.gates.size() == 1 ? "" : "s", format_duration(s.interval))},
-         {"time_limit_ms", ms(extends ? s.hold + max_extend_of(s) : s.hold)}});
+    steps.push_back({{"phase", "hold"},
+                     {"kind", "hold"},
+                     {"description",
+                      fmt::format("hold {}, measuring {} gate{} every {}", format_duration(s.hold),
+                                  s.gates.size(), s.gates.size() == 1 ? "" : "s",
+                                  format_duration(s.rules.interval))},
+                     {"time_limit_ms", ms(extends ? s.hold + max_extend_of(s) : s.hold)}});
     if (s.advance == AdvanceMode::manual)
       steps.push_back({{"phase", "advance"},
                        {"kind", "approval"},
@@ -234,7 +234,8 @@ std::string plan_text(const Runbook& book, const Expander& base) {
   for (const auto& s : book.stages) {
     line("");
     line(fmt::format("Stage {}/{} '{}': {}% to the new version, hold {}, gates every {}", ++index,
-                     n, s.name, s.weight, format_duration(s.hold), format_duration(s.interval)));
+                     n, s.name, s.weight, format_duration(s.hold),
+                     format_duration(s.rules.interval)));
     k = 0;
     for (const auto& st : s.before) walk(st, s);
     walk(Step{WeightStep{s.weight}, {}, {}}, s);
@@ -242,7 +243,7 @@ std::string plan_text(const Runbook& book, const Expander& base) {
       line(fmt::format("  {}. hold {} (no gates)", ++k, format_duration(s.hold)));
     } else {
       line(fmt::format("  {}. hold {}, measuring every {}:", ++k, format_duration(s.hold),
-                       format_duration(s.interval)));
+                       format_duration(s.rules.interval)));
       std::size_t gw = 0;
       for (const auto& g : s.gates) gw = std::max(gw, g.text.size());
       for (const auto& g : s.gates) {
@@ -251,12 +252,13 @@ std::string plan_text(const Runbook& book, const Expander& base) {
                          format_threshold(g.threshold, c.unit),
                          g.sustain ? " for " + format_duration(*g.sustain) : ""));
       }
-      line(fmt::format(
-          "     on breach: {} {} (or {} inconclusive, {} errors in a row)", to_string(s.on_breach),
-          s.failure_limit == 1 ? std::string("at the first fail")
-                               : fmt::format("after {} fails in a row", s.failure_limit),
-          s.inconclusive_limit, s.error_limit));
-      if (s.on_breach == OnBreach::notify)
+      line(fmt::format("     on breach: {} {} (or {} inconclusive, {} errors in a row)",
+                       to_string(s.rules.on_breach),
+                       s.rules.failure_limit == 1
+                           ? std::string("at the first fail")
+                           : fmt::format("after {} fails in a row", s.rules.failure_limit),
+                       s.rules.inconclusive_limit, s.rules.error_limit));
+      if (s.rules.on_breach == OnBreach::notify)
         line(
             "     at the end of the hold: promotes, failing gates reported (notify never "
             "extends a hold)");
@@ -265,7 +267,7 @@ std::string plan_text(const Runbook& book, const Expander& base) {
             fmt::format("     not all passing at the end of the hold: wait up to {} "
                         "(max_extend{}), then {}",
                         format_duration(max_extend_of(s)), s.max_extend ? "" : ", default",
-                        to_string(s.on_breach)));
+                        to_string(s.rules.on_breach)));
     }
     if (s.advance == AdvanceMode::manual)
       line(fmt::format("  {}. {}{}", ++k, approval_words(s, bind_step(base, &s, s.weight)),

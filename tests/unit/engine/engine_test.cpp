@@ -69,7 +69,7 @@ TEST_CASE("a breach in each stage rolls back: weight 0 first, then kill, restart
 
 TEST_CASE("on_breach = pause stops with exit 5 keeping the weights; advance continues") {
   auto book = reference_book();
-  book.stages[1].on_breach = rollout::runbook::OnBreach::pause;
+  book.stages[1].rules.on_breach = rollout::runbook::OnBreach::pause;
   Rig rig(book);
   rig.world.script("error_rate", value_at("ramp", 1h, 0.03));
   rig.world.script("error_rate", value_at("ramp", 2h, 0.0001));
@@ -85,7 +85,7 @@ TEST_CASE("on_breach = pause stops with exit 5 keeping the weights; advance cont
 
 TEST_CASE("on_breach = notify tells once, and never extends the hold") {
   auto book = reference_book();
-  book.stages[0].on_breach = rollout::runbook::OnBreach::notify;
+  book.stages[0].rules.on_breach = rollout::runbook::OnBreach::notify;
   Rig rig(book);
   rig.world.script("error_rate", value_at("canary", (1h + 50min), 0.03));
   rig.world.script("error_rate", value_at("ramp", 0s, 0.0001));
@@ -143,7 +143,7 @@ TEST_CASE("inconclusive and error limits fire on their own counters") {
   }
   SUBCASE("a limit of one says so in the singular") {
     auto book = reference_book();
-    for (auto& st : book.stages) st.failure_limit = 1;
+    for (auto& st : book.stages) st.rules.failure_limit = 1;
     Rig rig(book);
     rig.world.script("error_rate", value_at("canary", 10min, 0.03));
     CHECK(rig.start() == ExitCode::rolled_back);
@@ -161,7 +161,7 @@ TEST_CASE("inconclusive and error limits fire on their own counters") {
 
 TEST_CASE("a hold whose time is up keeps measuring until an erroring gate passes") {
   auto book = reference_book();
-  book.stages[0].error_limit = 1000;
+  book.stages[0].rules.error_limit = 1000;
   Rig rig(book);
   rig.world.script("error_rate", error_at("canary", (1h + 50min)));
   rig.world.script("error_rate", value_at("canary", (2h + 20min), 0.0001));

@@ -60,7 +60,7 @@ TEST_CASE("too few samples make a measurement inconclusive") {
 }
 
 TEST_CASE("counters: separate, consecutive, a pass resets them") {
-  runbook::Stage st;
+  runbook::GateRules st;
   st.failure_limit = 2;
   st.inconclusive_limit = 2;
   st.error_limit = 3;
@@ -90,7 +90,7 @@ TEST_CASE("counters: separate, consecutive, a pass resets them") {
 }
 
 TEST_CASE("a `for` window: fails count only once sustained") {
-  runbook::Stage st;
+  runbook::GateRules st;
   st.failure_limit = 1;
   auto g = lt(1);
   g.sustain = 10min;
@@ -137,14 +137,14 @@ TEST_CASE("an impossible value is an error, never a pass nor a fail") {
 }
 
 TEST_CASE("a notify breach opens an episode: no new breach until a pass ends it") {
-  runbook::Stage st;
+  runbook::GateRules st;
   st.failure_limit = 2;
   const auto g = lt(1);
   engine::GateTracker t;
   t.record(Outcome::fail, 0s, g);
   t.record(Outcome::fail, 30s, g);
   REQUIRE(t.breached(st));
-  t.notified();
+  t.opened_episode();
   for (int i = 2; i < 10; ++i) {
     t.record(i % 3 ? Outcome::fail : Outcome::error, i * 30s, g);
     CHECK_FALSE(t.breached(st));

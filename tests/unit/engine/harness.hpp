@@ -69,10 +69,10 @@ inline runbook::Runbook reference_book() {
   s1.name = "canary";
   s1.weight = 1;
   s1.hold = 2h;
-  s1.interval = 30s;
+  s1.rules.interval = 30s;
   s1.gates = {gate("error_rate", runbook::CompareOp::lt, 0.01, "error_rate < 1%"),
               gate("p99_latency", runbook::CompareOp::lt, 0.2, "p99_latency < 200ms")};
-  s1.failure_limit = 2;
+  s1.rules.failure_limit = 2;
   runbook::RunStep deploy;
   deploy.argv = {"./deploy.sh", "canary"};
   s1.before = {step(deploy), step(runbook::HealthStep{"canary"})};
@@ -87,7 +87,7 @@ inline runbook::Runbook reference_book() {
   s3.weight = 100;
   s3.hold = 48h;
   s3.gates = {gate("error_rate", runbook::CompareOp::lt, 0.001, "error_rate < 0.1% for 1h", 1h)};
-  s3.on_breach = runbook::OnBreach::pause;
+  s3.rules.on_breach = runbook::OnBreach::pause;
   b.stages = {s1, s2, s3};
 
   b.rollback.budget = 5min;
@@ -105,7 +105,7 @@ inline runbook::Runbook small_book() {
   runbook::Runbook b = reference_book();
   for (auto& s : b.stages) {
     s.hold = 2min;
-    s.interval = 30s;
+    s.rules.interval = 30s;
     for (auto& g : s.gates) g.sustain.reset();
   }
   return b;

@@ -50,7 +50,7 @@ std::int64_t hold_ms(const Recorder& rec, std::size_t index) {
 
 TEST_CASE("notify: one breach per episode, and the hold ends on time") {
   auto book = reference_book();
-  book.stages[0].on_breach = OnBreach::notify;
+  book.stages[0].rules.on_breach = OnBreach::notify;
   SUBCASE("two failing episodes, each ended by a pass: two breaches") {
     Rig rig(book);
     rig.world.script("error_rate", value_at("canary", 30min, 0.03));
@@ -83,7 +83,7 @@ TEST_CASE("notify: one breach per episode, and the hold ends on time") {
 
 TEST_CASE("a hold whose gates are not passing at its end waits at most max_extend") {
   auto book = reference_book();
-  book.stages[0].error_limit = 1000;  // the counters alone would never act
+  book.stages[0].rules.error_limit = 1000;  // the counters alone would never act
   SUBCASE("a gate erroring past max_extend: the breach rule acts, naming the gate") {
     book.stages[0].max_extend = 2min;
     Rig rig(book);
@@ -120,7 +120,7 @@ TEST_CASE("a hold whose gates are not passing at its end waits at most max_exten
     CHECK(breach[0].t_ms - started == Duration(2h).count());
   }
   SUBCASE("on_breach = pause: exit 5 with the reason, weights kept") {
-    book.stages[0].on_breach = OnBreach::pause;
+    book.stages[0].rules.on_breach = OnBreach::pause;
     book.stages[0].max_extend = 1min;
     Rig rig(book);
     rig.world.script("error_rate", error_at("canary", 1h + 50min));
@@ -136,7 +136,7 @@ TEST_CASE("a hold whose gates are not passing at its end waits at most max_exten
 TEST_CASE("default max_extend is interval x the largest limit, plus the longest `for` window") {
   auto stage = reference_book().stages[0];  // 30s, failure 2, inconclusive 3, error 3
   CHECK(rollout::runbook::max_extend_of(stage) == Duration(90s));
-  stage.error_limit = 10;
+  stage.rules.error_limit = 10;
   CHECK(rollout::runbook::max_extend_of(stage) == Duration(5min));
   stage.gates[0].sustain = 1h;
   CHECK(rollout::runbook::max_extend_of(stage) == Duration(1h + 5min));
@@ -158,7 +158,7 @@ TEST_CASE("default max_extend is interval x the largest limit, plus the longest 
 
 TEST_CASE("a notify runbook whose gate never passes again ends, with a bounded journal") {
   auto book = small_book();  // 2 min holds, 30s interval, 2 gates
-  for (auto& s : book.stages) s.on_breach = OnBreach::notify;
+  for (auto& s : book.stages) s.rules.on_breach = OnBreach::notify;
   Rig rig(book);
   rig.world.script("error_rate", value_at("canary", 10s, 0.5));
   CHECK(start_bounded(rig, {}, 1h) == ExitCode::ok);

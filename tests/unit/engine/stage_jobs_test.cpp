@@ -121,7 +121,7 @@ TEST_CASE("a pause exit and an abort stop the background step first") {
   }
   SUBCASE("breach with on_breach = pause") {
     auto book = load_test_book(false);
-    book.stages[0].on_breach = runbook::OnBreach::pause;
+    book.stages[0].rules.on_breach = runbook::OnBreach::pause;
     Rig rig(book);
     rig.world.script("error_rate", value_at("canary", 45min, 0.03));
     CHECK(rig.start() == ExitCode::paused);
@@ -133,7 +133,7 @@ TEST_CASE("a pause exit and an abort stop the background step first") {
 
 TEST_CASE("a resume into the hold starts the background step again") {
   auto book = load_test_book(false);
-  book.stages[0].on_breach = runbook::OnBreach::pause;
+  book.stages[0].rules.on_breach = runbook::OnBreach::pause;
   Rig rig(book);
   rig.world.script("error_rate", value_at("canary", 45min, 0.03));
   rig.world.script("error_rate", value_at("canary", 46min, 0.0001));
@@ -145,7 +145,7 @@ TEST_CASE("a resume into the hold starts the background step again") {
 
 TEST_CASE("on_breach = notify: a failed background step is reported and the stage goes on") {
   auto book = load_test_book(true);
-  book.stages[0].on_breach = runbook::OnBreach::notify;
+  book.stages[0].rules.on_breach = runbook::OnBreach::notify;
   Rig rig(book);
   rig.world.script_run({"loadtest.sh", 3, -1, 10min});
   CHECK(rig.start() == ExitCode::ok);

@@ -26,7 +26,7 @@ TEST_CASE("the base runbook parses into the model") {
   CHECK(b.stages[0].name == "canary");
   CHECK(b.stages[0].weight == 5);
   CHECK(b.stages[0].hold == std::chrono::hours(1));
-  CHECK(b.stages[0].interval == std::chrono::seconds(30));  // default
+  CHECK(b.stages[0].rules.interval == std::chrono::seconds(30));  // default
   REQUIRE(b.stages[0].gates.size() == 2);
   CHECK(b.stages[0].gates[0].check == "error_rate");
   CHECK(b.stages[0].gates[0].threshold == doctest::Approx(0.01));
@@ -59,8 +59,8 @@ TEST_CASE("the product contract's example runbook validates") {
   const Runbook& b = *l.runbook;
   CHECK(b.stages.size() == 3);
   CHECK(b.stages[2].gates[0].sustain == std::chrono::hours(1));
-  CHECK(b.stages[2].on_breach == OnBreach::pause);
-  CHECK(b.stages[0].failure_limit == 2);
+  CHECK(b.stages[2].rules.on_breach == OnBreach::pause);
+  CHECK(b.stages[0].rules.failure_limit == 2);
   CHECK(b.stages[0].before.size() == 2);
   const auto& run = std::get<RunStep>(b.stages[0].before[0].action);
   CHECK(run.argv == std::vector<std::string>{"./deploy.sh", "canary"});
