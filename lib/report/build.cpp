@@ -55,6 +55,7 @@ json gate_json(const events::GateFold& g) {
                                      {"limit", g.breach->limit},
                                      {"action", g.breach->action}}
                               : json()},
+          {"dry_run", g.dry_run},
           {"values", std::move(values)}};
 }
 

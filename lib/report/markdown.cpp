@@ -41,6 +41,12 @@ std::string stage_outcome(const std::string& o) {
 }
 
 std::string gate_outcome(const json& g) {
+  // A dry-run gate's outcome is information: it never acted.
+  if (g.value("dry_run", false)) {
+    json shown = g;
+    shown["dry_run"] = false;
+    return "🧪 dry run: " + gate_outcome(shown);
+  }
   std::string o = json_string(g, "outcome");
   if (o == "breached") {
     const json& b = g["breach"];

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "core/template.hpp"
 #include "runbook/model.hpp"
 
@@ -30,5 +32,14 @@ std::optional<Duration> step_time_limit(const Step& step, const Runbook& book);
 
 // "1%" for a ratio check's 0.01, "200ms" for 0.2 seconds, "12" for a count.
 std::string format_threshold(double value, Unit unit);
+
+// Gate rules (describe_rules.cpp): all of them as JSON; the budgets in words ("5 fails, 3
+// errors in all", empty without any); and what a gate's own rules change from its
+// stage's, in words ("dry run: never acts, every 30s").
+nlohmann::json rules_json(const GateRules& r);
+std::string budget_words(const GateRules& r);
+std::string rules_words(const GateRules& own, const GateRules& owner);
+// A stage's initial_delay, min_measurements and on_inconclusive in words.
+std::string stage_rules_words(const GateRules& r);
 
 }  // namespace rollout::runbook

@@ -123,6 +123,12 @@ Duration max_extend_of(const Stage& stage) {
   return longest;
 }
 
+bool any_gate_acts(const Stage& stage) {
+  for (const auto& g : stage.gates)
+    if (acts(rules_of(g, stage.rules))) return true;
+  return false;
+}
+
 OnBreach inconclusive_action(const GateRules& r) {
   if (!r.on_inconclusive) return r.on_breach;
   switch (*r.on_inconclusive) {

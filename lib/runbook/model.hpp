@@ -249,6 +249,8 @@ const char* step_kind(const Action&);  // "weight", "health", "gate", "run", ...
 // min_measurements, plus its `for` window: long enough for any counter running at the end
 // of the hold to reach its limit. 0 when no gate acts (nothing extends the hold).
 Duration max_extend_of(const Stage& stage);
+// Whether any gate of the stage can act (so hold up its promotion).
+bool any_gate_acts(const Stage& stage);
 // What an inconclusive breach of a gate does: on_inconclusive, or else on_breach's.
 OnBreach inconclusive_action(const GateRules& r);
 

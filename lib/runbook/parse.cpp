@@ -118,23 +118,17 @@ void parse_vars(const toml::table& doc, Runbook& book, Reader& r, ParseExtras& e
 
 // --- [[stage]] -------------------------------------------------------------------------
 
-const std::vector<std::string> kStageKeys = {"name",
-                                             "weight",
-                                             "hold",
-                                             "interval",
-                                             "gates",
-                                             "failure_limit",
-                                             "inconclusive_limit",
-                                             "error_limit",
-                                             "on_breach",
-                                             "advance",
-                                             "approval_timeout",
-                                             "on_timeout",
-                                             "approve_url",
-                                             "approve_headers",
-                                             "max_extend",
-                                             "before",
-                                             "after"};
+// A stage's own keys; rule_keys() are its too (the defaults of its gates).
+const std::vector<std::string> kStageOnlyKeys = {
+    "name",       "weight",           "hold",       "gates",       "early_pass",
+    "advance",    "approval_timeout", "on_timeout", "approve_url", "approve_headers",
+    "max_extend", "before",           "after"};
+
+std::vector<std::string> stage_keys() {
+  std::vector<std::string> keys = kStageOnlyKeys;
+  keys.insert(keys.end(), rule_keys().begin(), rule_keys().end());
+  return keys;
+}
 
 void parse_stages(const toml::table& doc, Runbook& book, Reader& r) {
   const toml::node* n = doc.get("stage");
@@ -173,7 +167,7 @@ void parse_stages(const toml::table& doc, Runbook& book, Reader& r) {
         what = "stage '" + *nm + "'";
       }
     }
-    r.known_keys(*t, kStageKeys, what);
+    r.known_keys(*t, stage_keys(), what);
     if (r.require(*t, "weight", what)) {
       if (const toml::node* w = t->get("weight"); w && w->is_floating_point())
         r.error(Reader::pos(*w), "'weight' must be a whole percent from 0 to 100, got " +
@@ -182,23 +176,9 @@ void parse_stages(const toml::table& doc, Runbook& book, Reader& r) {
         s.weight = static_cast<int>(*v);
     }
     if (auto d = r.duration(*t, "hold")) s.hold = *d;
-    if (auto d = r.duration(*t, "interval")) {
-      if (*d < kShortestInterval)
-        r.error(Reader::pos(*t->get("interval")), interval_too_short(*d));
-      else
-        s.rules.interval = *d;
-    }
-    if (auto v = r.integer(*t, "failure_limit", 1, 1'000'000))
-      s.rules.failure_limit = static_cast<int>(*v);
-    if (auto v = r.integer(*t, "inconclusive_limit", 1, 1'000'000))
-      s.rules.inconclusive_limit = static_cast<int>(*v);
-    if (auto v = r.integer(*t, "error_limit", 1, 1'000'000))
-      s.rules.error_limit = static_cast<int>(*v);
-    if (auto v = r.enumeration<OnBreach>(*t, "on_breach",
-                                         {{"rollback", OnBreach::rollback},
-                                          {"pause", OnBreach::pause},
-                                          {"notify", OnBreach::notify}}))
-      s.rules.on_breach = *v;
+    if (auto b = r.boolean(*t, "early_pass")) s.early_pass = *b;
+    parse_rules(*t, s.rules, r);  // parse_rules.cpp
+    check_rules(*t, s.rules, s, r);
     if (auto v = r.enumeration<AdvanceMode>(
             *t, "advance", {{"auto", AdvanceMode::automatic}, {"manual", AdvanceMode::manual}}))
       s.advance = *v;
@@ -225,8 +205,9 @@ void parse_stages(const toml::table& doc, Runbook& book, Reader& r) {
     }
     if (const toml::array* gates = r.array(*t, "gates")) {
       for (const toml::node& g : *gates) {
-        auto gate = parse_gate_node(g, book, r);
+        auto gate = parse_gate_node(g, book, r, &s.rules);
         if (!gate) continue;
+        if (const toml::table* own = g.as_table()) check_rules(*own, *gate->rules, s, r);
         if (gate->sustain && *gate->sustain > s.hold) {
           const std::string& text = gate->text;
           const auto at = text.rfind("for");
@@ -360,10 +341,29 @@ void parse_rollback(const toml::table& doc, Runbook& book, Reader& r) {
 
 }  // namespace
 
-std::optional<Gate> parse_gate_node(const toml::node& n, const Runbook& book, Reader& r) {
+std::optional<Gate> parse_gate_node(const toml::node& n, const Runbook& book, Reader& r,
+                                    const GateRules* owner) {
+  if (const toml::table* t = n.as_table(); t && owner) {
+    std::vector<std::string> keys = rule_keys();
+    keys.insert(keys.begin(), "gate");
+    r.known_keys(*t, keys, "the gate's table");
+    const toml::node* text = t->get("gate");
+    if (!text) {
+      r.error(Reader::pos(n),
+              "a gate table needs 'gate', the expression: { gate = \"error_rate < 1%\", ... }");
+      return std::nullopt;
+    }
+    auto g = parse_gate_node(*text, book, r);
+    if (!g) return std::nullopt;
+    GateRules rules = *owner;
+    parse_rules(*t, rules, r);
+    g->rules = rules;
+    return g;
+  }
   if (!n.is_string()) {
-    r.error(Reader::pos(n),
-            "a gate must be a string like \"error_rate < 1%\", got " + Reader::type_name(n));
+    r.error(Reader::pos(n), std::string("a gate must be a string like \"error_rate < 1%\"") +
+                                (owner ? " or a table { gate = \"...\", interval = ... }" : "") +
+                                ", got " + Reader::type_name(n));
     return std::nullopt;
   }
   const std::string& text = n.as_string()->get();

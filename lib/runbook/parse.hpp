@@ -42,8 +42,19 @@ std::vector<Step> parse_steps(const toml::array& list, const StepContext& ctx, R
 // approval_timeout and interval are read.
 void parse_approve_url(const toml::table& t, Stage& s, Reader& r);
 
-// A gate string at node `n`: resolved against the checks already read.
-std::optional<Gate> parse_gate_node(const toml::node& n, const Runbook& book, Reader& r);
+// The keys that judge gates (parse_rules.cpp): a stage's, applied to its GateRules, and a
+// gate's inline table's, applied to a copy of its stage's. check_rules warns or errors on
+// what the rules of table `t` say against their stage (initial_delay past the hold,
+// consecutive_successes without early_pass).
+const std::vector<std::string>& rule_keys();
+void parse_rules(const toml::table& t, GateRules& rules, Reader& r);
+void check_rules(const toml::table& t, const GateRules& rules, const Stage& stage, Reader& r);
+
+// A gate at node `n`, resolved against the checks already read: a string, or, where
+// `owner` is given (a stage's gates), an inline table { gate = "...", RULES... } whose
+// rules start from the owner's.
+std::optional<Gate> parse_gate_node(const toml::node& n, const Runbook& book, Reader& r,
+                                    const GateRules* owner = nullptr);
 
 // Adds "Content-Type: application/json" when the body is JSON and no Content-Type is given.
 void default_content_type(std::map<std::string, std::string>& headers, const std::string& body);

@@ -43,7 +43,8 @@ std::string router_call(const Runbook& book, const Expander& base, int canary);
 std::string approval_words(const Stage& s, const Expander& ex) {
   if (s.approve_url.empty()) return "wait for `rollout advance`";
   return fmt::format("wait for `rollout advance` or HTTP 200 from GET {} (asked every {})",
-                     display(s.approve_url, ex), format_duration(std::max(s.rules.interval, 100ms)));
+                     display(s.approve_url, ex),
+                     format_duration(std::max(s.rules.interval, 100ms)));
 }
 int weight_of(const Step& s);
 
@@ -134,8 +135,10 @@ nlohmann::json plan_json(const Runbook& book, const Expander& base) {
                          {"approval_timeout_ms", ms(s.approval_timeout)}};
     if (s.advance == AdvanceMode::manual) sj["on_timeout"] = to_string(s.on_timeout);
     if (!s.approve_url.empty()) sj["approve_url"] = display(s.approve_url, ex);
-    // A notify stage never extends its hold; null says so.
-    const bool extends = s.rules.on_breach != OnBreach::notify && !s.gates.empty();
+    sj["rules"] = rules_json(s.rules);
+    sj["early_pass"] = s.early_pass;
+    // A stage whose gates do not act (notify, dry_run) never extends its hold; null says so.
+    const bool extends = any_gate_acts(s);
     sj["max_extend_ms"] = extends ? ms(max_extend_of(s)) : nlohmann::json(nullptr);
     sj["max_extend"] = extends ? nlohmann::json(format_duration(max_extend_of(s))) : nullptr;
     sj["max_extend_default"] = !s.max_extend.has_value();
@@ -150,7 +153,8 @@ nlohmann::json plan_json(const Runbook& book, const Expander& base) {
                              {"unit", to_string(c.unit)},
                              {"sustain_ms", ms(g.sustain)},
                              {"source", c.source},
-                             {"query", display(c.query, ex)}});
+                             {"query", display(c.query, ex)},
+                             {"rules", rules_json(rules_of(g, s.rules))}});
     }
     // The order start runs a stage in.
     nlohmann::json steps = nlohmann::json::array();
@@ -248,20 +252,30 @@ std::string plan_text(const Runbook& book, const Expander& base) {
       for (const auto& g : s.gates) gw = std::max(gw, g.text.size());
       for (const auto& g : s.gates) {
         const auto& c = book.checks.at(g.check);
-        line(fmt::format("       {:<{}}  breach when {} {} {}{}", g.text, gw, g.check, flip(g.op),
+        const std::string own = g.rules ? rules_words(*g.rules, s.rules) : "";
+        line(fmt::format("       {:<{}}  breach when {} {} {}{}{}", g.text, gw, g.check, flip(g.op),
                          format_threshold(g.threshold, c.unit),
-                         g.sustain ? " for " + format_duration(*g.sustain) : ""));
+                         g.sustain ? " for " + format_duration(*g.sustain) : "",
+                         own.empty() ? "" : " [" + own + "]"));
       }
-      line(fmt::format("     on breach: {} {} (or {} inconclusive, {} errors in a row)",
+      const std::string budget = budget_words(s.rules);
+      line(fmt::format("     on breach: {} {} (or {} inconclusive, {} errors in a row{})",
                        to_string(s.rules.on_breach),
                        s.rules.failure_limit == 1
                            ? std::string("at the first fail")
                            : fmt::format("after {} fails in a row", s.rules.failure_limit),
-                       s.rules.inconclusive_limit, s.rules.error_limit));
-      if (s.rules.on_breach == OnBreach::notify)
+                       s.rules.inconclusive_limit, s.rules.error_limit,
+                       budget.empty() ? "" : "; " + budget));
+      if (s.rules.initial_delay || s.rules.min_measurements > 0 || s.rules.on_inconclusive)
+        line(fmt::format("     {}", stage_rules_words(s.rules)));
+      if (s.early_pass)
+        line(fmt::format("     may end early: every gate passing {} time{} in a row",
+                         s.rules.consecutive_successes,
+                         s.rules.consecutive_successes == 1 ? "" : "s"));
+      if (!any_gate_acts(s))
         line(
-            "     at the end of the hold: promotes, failing gates reported (notify never "
-            "extends a hold)");
+            "     at the end of the hold: promotes, failing gates reported (notify and dry-run "
+            "gates never extend a hold)");
       else
         line(
             fmt::format("     not all passing at the end of the hold: wait up to {} "

@@ -66,7 +66,8 @@ ok "every exit code, event type and event field is documented"
 man5_src=$(sed 's/\\//g' "$SRC/man/rollout-runbook.5.scd")
 keys=$( {
   sed -n '/known_keys(/,/);/p' "$SRC/lib/runbook/parse.cpp" "$SRC/lib/runbook/steps.cpp"
-  sed -n '/^const std::vector<std::string> k\(Stage\|Top\)Keys/,/};/p' "$SRC/lib/runbook/parse.cpp"
+  sed -n '/^const std::vector<std::string> k\(StageOnly\|Top\)Keys/,/};/p' "$SRC/lib/runbook/parse.cpp"
+  sed -n '/static const std::vector<std::string> keys = {/,/};/p' "$SRC/lib/runbook/parse_rules.cpp"
   grep -hE 'return \{"|\{(Router|Source)Type::[a-z_]+, \{|common = \{' \
     "$SRC/lib/runbook/parse.cpp" "$SRC/lib/runbook/steps.cpp"
 } | grep -oE '"[a-z_]+"' | tr -d '"' | sort -u)

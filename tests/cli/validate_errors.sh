@@ -27,7 +27,7 @@ expect key.toml "key.toml:$line:1: error: unknown key 'hodl' in stage 'canary' (
 
 mutate check 's/"error_rate < 1%"/"eror_rate < 1%"/'
 line=$(grep -n 'eror_rate' check.toml | cut -d: -f1)
-expect check.toml "check.toml:$line:11: error: unknown check 'eror_rate' (did you mean 'error_rate'?)"
+expect check.toml "check.toml:$line:4: error: unknown check 'eror_rate' (did you mean 'error_rate'?)"
 
 mutate dur 's/^hold = "4h"/hold = "4 hours"/'
 line=$(grep -n '4 hours' dur.toml | cut -d: -f1)

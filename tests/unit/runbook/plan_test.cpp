@@ -151,5 +151,5 @@ TEST_CASE("plan shows each stage's max_extend, its default, and that notify neve
   CHECK(t.find("wait up to 1m30s (max_extend, default), then rollback") != std::string::npos);
   b.stages[0].rules.on_breach = OnBreach::notify;
   CHECK(plan_json(b, ex)["stages"][0]["max_extend"].is_null());
-  CHECK(plan_text(b, ex).find("notify never extends a hold") != std::string::npos);
+  CHECK(plan_text(b, ex).find("gates never extend a hold") != std::string::npos);
 }
