@@ -5,6 +5,7 @@
 // [health] in parse_checks.cpp, steps in steps.cpp.
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <set>
 
 #include <fmt/format.h>
@@ -13,6 +14,7 @@
 #include "core/suggest.hpp"
 #include "events/event_type.hpp"
 #include "runbook/gate.hpp"
+#include "runbook/gate_range.hpp"
 #include "runbook/kind_table.hpp"
 #include "runbook/parse.hpp"
 
@@ -205,18 +207,21 @@ void parse_stages(const toml::table& doc, Runbook& book, Reader& r) {
     }
     if (const toml::array* gates = r.array(*t, "gates")) {
       for (const toml::node& g : *gates) {
-        auto gate = parse_gate_node(g, book, r, &s.rules);
-        if (!gate) continue;
-        if (const toml::table* own = g.as_table()) check_rules(*own, *gate->rules, s, r);
-        if (gate->sustain && *gate->sustain > s.hold) {
-          const std::string& text = gate->text;
-          const auto at = text.rfind("for");
-          r.error(Reader::pos_in_string(g, at == std::string::npos ? 0 : at),
-                  "'for " + format_duration(*gate->sustain) +
+        std::vector<Gate> parsed = parse_gate_node(g, book, r, &s.rules);
+        if (parsed.empty()) continue;
+        if (const toml::table* own = g.as_table()) check_rules(*own, *parsed[0].rules, s, r);
+        // A `for` longer than the hold, told once for the expression (a range has two halves).
+        const Gate& first = parsed.back();
+        if (first.sustain && *first.sustain > s.hold) {
+          const toml::node* expr = g.is_table() ? g.as_table()->get("gate") : &g;
+          const std::string& written = expr->as_string()->get();
+          const auto at = written.rfind("for");
+          r.error(Reader::pos_in_string(*expr, at == std::string::npos ? 0 : at),
+                  "'for " + format_duration(*first.sustain) +
                       "' is longer than the stage's hold (" + format_duration(s.hold) +
                       "): the gate could never count");
         }
-        s.gates.push_back(std::move(*gate));
+        for (auto& gate : parsed) s.gates.push_back(std::move(gate));
       }
     }
     for (const char* phase : {"before", "after"}) {
@@ -341,40 +346,21 @@ void parse_rollback(const toml::table& doc, Runbook& book, Reader& r) {
 
 }  // namespace
 
-std::optional<Gate> parse_gate_node(const toml::node& n, const Runbook& book, Reader& r,
-                                    const GateRules* owner) {
-  if (const toml::table* t = n.as_table(); t && owner) {
-    std::vector<std::string> keys = rule_keys();
-    keys.insert(keys.begin(), "gate");
-    r.known_keys(*t, keys, "the gate's table");
-    const toml::node* text = t->get("gate");
-    if (!text) {
-      r.error(Reader::pos(n),
-              "a gate table needs 'gate', the expression: { gate = \"error_rate < 1%\", ... }");
-      return std::nullopt;
-    }
-    auto g = parse_gate_node(*text, book, r);
-    if (!g) return std::nullopt;
-    GateRules rules = *owner;
-    parse_rules(*t, rules, r);
-    g->rules = rules;
-    return g;
-  }
-  if (!n.is_string()) {
-    r.error(Reader::pos(n), std::string("a gate must be a string like \"error_rate < 1%\"") +
-                                (owner ? " or a table { gate = \"...\", interval = ... }" : "") +
-                                ", got " + Reader::type_name(n));
-    return std::nullopt;
-  }
-  const std::string& text = n.as_string()->get();
+namespace {
+
+// One gate expression, `text`, written in string node `n`; `at` maps an offset in `text`
+// to where that character is in the string as written (they differ for a range's halves).
+std::optional<Gate> parse_one_gate(const toml::node& n, const std::string& text,
+                                   const std::function<std::size_t(std::size_t)>& at,
+                                   const Runbook& book, Reader& r) {
   auto syn = parse_gate_syntax(text);
   if (!syn.gate) {
-    r.error(Reader::pos_in_string(n, syn.error_offset), syn.error);
+    r.error(Reader::pos_in_string(n, at(syn.error_offset)), syn.error);
     return std::nullopt;
   }
   auto it = book.checks.find(syn.gate->check);
   if (it == book.checks.end()) {
-    r.error(Reader::pos_in_string(n, syn.gate->check_offset),
+    r.error(Reader::pos_in_string(n, at(syn.gate->check_offset)),
             "unknown check '" + syn.gate->check + "'" +
                 did_you_mean(syn.gate->check, keys_of(book.checks)) +
                 (book.checks.empty() ? ": define it as [checks." + syn.gate->check + "]" : ""));
@@ -382,7 +368,7 @@ std::optional<Gate> parse_gate_node(const toml::node& n, const Runbook& book, Re
   }
   auto th = gate_threshold(*syn.gate, it->second.unit);
   if (!th.value) {
-    r.error(Reader::pos_in_string(n, th.error_offset), th.error);
+    r.error(Reader::pos_in_string(n, at(th.error_offset)), th.error);
     return std::nullopt;
   }
   Gate g;
@@ -391,8 +377,66 @@ std::optional<Gate> parse_gate_node(const toml::node& n, const Runbook& book, Re
   g.op = syn.gate->op;
   g.threshold = *th.value;
   g.sustain = syn.gate->sustain;
-  g.pos = Reader::pos_in_string(n, 0);
+  g.pos = Reader::pos_in_string(n, at(0));
   return g;
+}
+
+// "LOW <= CHECK <= HIGH": its two halves, or nothing (and the error) when either is wrong
+// or the range holds no value.
+std::vector<Gate> parse_range(const toml::node& n, const RangeSplit& range, const Runbook& book,
+                              Reader& r) {
+  if (!range.lower || !range.upper) {
+    r.error(Reader::pos_in_string(n, range.error_offset), range.error);
+    return {};
+  }
+  const GateHalf& lo_half = *range.lower;
+  const GateHalf& hi_half = *range.upper;
+  auto lo = parse_one_gate(
+      n, lo_half.text, [&](std::size_t k) { return lo_half.at(k); }, book, r);
+  auto hi = parse_one_gate(
+      n, hi_half.text, [&](std::size_t k) { return hi_half.at(k); }, book, r);
+  if (!lo || !hi) return {};
+  const bool closed = lo->op == CompareOp::ge && hi->op == CompareOp::le;
+  if (lo->threshold > hi->threshold || (lo->threshold == hi->threshold && !closed)) {
+    r.error(Reader::pos_in_string(n, 0),
+            "the range '" + n.as_string()->get() + "' holds no value: the lower bound comes first");
+    return {};
+  }
+  return {std::move(*lo), std::move(*hi)};
+}
+
+}  // namespace
+
+std::vector<Gate> parse_gate_node(const toml::node& n, const Runbook& book, Reader& r,
+                                  const GateRules* owner) {
+  if (const toml::table* t = n.as_table(); t && owner) {
+    std::vector<std::string> keys = rule_keys();
+    keys.insert(keys.begin(), "gate");
+    r.known_keys(*t, keys, "the gate's table");
+    const toml::node* text = t->get("gate");
+    if (!text) {
+      r.error(Reader::pos(n),
+              "a gate table needs 'gate', the expression: { gate = \"error_rate < 1%\", ... }");
+      return {};
+    }
+    auto gates = parse_gate_node(*text, book, r);
+    GateRules rules = *owner;
+    parse_rules(*t, rules, r);
+    for (auto& g : gates) g.rules = rules;
+    return gates;
+  }
+  if (!n.is_string()) {
+    r.error(Reader::pos(n), std::string("a gate must be a string like \"error_rate < 1%\"") +
+                                (owner ? " or a table { gate = \"...\", interval = ... }" : "") +
+                                ", got " + Reader::type_name(n));
+    return {};
+  }
+  const std::string& text = n.as_string()->get();
+  if (auto range = split_range(text)) return parse_range(n, *range, book, r);
+  auto g = parse_one_gate(
+      n, text, [](std::size_t k) { return k; }, book, r);
+  if (!g) return {};
+  return {std::move(*g)};
 }
 
 Runbook parse_document(const toml::table& doc, Reader& r, ParseExtras& extras) {

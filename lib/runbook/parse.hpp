@@ -50,11 +50,12 @@ const std::vector<std::string>& rule_keys();
 void parse_rules(const toml::table& t, GateRules& rules, Reader& r);
 void check_rules(const toml::table& t, const GateRules& rules, const Stage& stage, Reader& r);
 
-// A gate at node `n`, resolved against the checks already read: a string, or, where
-// `owner` is given (a stage's gates), an inline table { gate = "...", RULES... } whose
-// rules start from the owner's.
-std::optional<Gate> parse_gate_node(const toml::node& n, const Runbook& book, Reader& r,
-                                    const GateRules* owner = nullptr);
+// The gates at node `n`, resolved against the checks already read: one for an expression,
+// two for a range ("10% <= ratio <= 90%": its halves), none after an error. `n` is a string
+// or, where `owner` is given (a stage's gates), an inline table { gate = "...", RULES... }
+// whose rules start from the owner's.
+std::vector<Gate> parse_gate_node(const toml::node& n, const Runbook& book, Reader& r,
+                                  const GateRules* owner = nullptr);
 
 // Adds "Content-Type: application/json" when the body is JSON and no Content-Type is given.
 void default_content_type(std::map<std::string, std::string>& headers, const std::string& body);

@@ -186,11 +186,15 @@ std::optional<Action> parse_kind(const std::string& kind, const toml::table& t,
     return HealthStep{*v};
   }
   if (kind == "gate") {
-    auto g = parse_gate_node(n, book, r);
-    if (!g) return std::nullopt;
-    if (g->sustain)
+    std::vector<Gate> gates = parse_gate_node(n, book, r);
+    if (gates.empty()) return std::nullopt;
+    if (gates.size() > 1) {
+      r.error(Reader::pos(n), "a gate step measures one gate: write a range as two gate steps");
+      return std::nullopt;
+    }
+    if (gates[0].sustain)
       r.warning(Reader::pos(n), "'for' has no effect in a gate step: it is measured once");
-    return GateStep{*g};
+    return GateStep{std::move(gates[0])};
   }
   if (kind == "run" || kind == "shell") {
     RunStep run;

@@ -27,6 +27,19 @@ gates = ["error_rate < 1%"]
 TOML
 } > "$T/rb.toml"
 
+# scenario FILE ERROR_RATE_VALUES LATENCY_VALUES: a scenario scripting both checks.
+scenario() {
+  printf '[[metric]]\ncheck = "error_rate"\nvalues = [ %s ]\n[[metric]]\ncheck = "latency"\nvalues = [ %s ]\n' \
+    "$2" "$3" > "$1"
+}
+# rehearse RUNBOOK SCENARIO WANT: a fresh dry run that must exit WANT (output in $T/out).
+rehearse() {
+  rm -rf "$ROLLOUT_STATE_DIR"
+  timeout -k 5 60 "$ROLLOUT" start --dry-run --scenario "$2" "$1" > "$T/out" 2>&1
+  local code=$?
+  [ $code -eq "$3" ] || { tail -5 "$T/out"; fail "dry run of $(basename "$1") with $(basename "$2"): exit $code, want $3"; }
+}
+
 "$ROLLOUT" validate "$T/rb.toml" > "$T/out" 2>&1 || { cat "$T/out"; fail "validate refused the runbook"; }
 "$ROLLOUT" plan "$T/rb.toml" > "$T/plan" 2>&1 || { cat "$T/plan"; fail "plan failed"; }
 grep -q 'latency < 100ms .*\[dry run: never acts\]' "$T/plan" || { cat "$T/plan"; fail "plan does not mark the dry-run gate"; }
@@ -44,17 +57,8 @@ ok "plan shows each gate's rules"
 
 # Healthy error rate, a latency the dry-run gate keeps failing: it breaches (action dry_run)
 # and the rollout completes; the last stage passes early after three passes in a row.
-cat > "$T/healthy.toml" <<'TOML'
-[[metric]]
-check = "error_rate"
-values = [ { at = "0s", value = 0.001 } ]
-[[metric]]
-check = "latency"
-values = [ { at = "0s", value = 0.5 } ]
-TOML
-timeout -k 5 60 "$ROLLOUT" start --dry-run --scenario "$T/healthy.toml" "$T/rb.toml" > "$T/out" 2>&1
-code=$?
-[ $code -eq 0 ] || { tail -5 "$T/out"; fail "healthy dry run exit $code, want 0"; }
+scenario "$T/healthy.toml" '{ at = "0s", value = 0.001 }' '{ at = "0s", value = 0.5 }'
+rehearse "$T/rb.toml" "$T/healthy.toml" 0
 j="$ROLLOUT_STATE_DIR/rules.dry-run/journal.jsonl"
 python3 - "$j" <<'PY' || exit 1
 import json, sys
@@ -77,19 +81,10 @@ ok "a dry-run gate breaches without acting; early_pass skips the rest of a passi
 
 # A flapping error rate: fail, pass, fail, pass, fail. Never two failures in a row
 # (failure_limit = 5), but the third failure in all spends the budget: rollback.
-cat > "$T/flap.toml" <<'TOML'
-[[metric]]
-check = "error_rate"
-values = [ { at = "0s", value = 0.05 }, { at = "7s", value = 0.001 }, { at = "12s", value = 0.05 },
-           { at = "17s", value = 0.001 }, { at = "22s", value = 0.05 } ]
-[[metric]]
-check = "latency"
-values = [ { at = "0s", value = 0.01 } ]
-TOML
-rm -rf "$ROLLOUT_STATE_DIR"
-timeout -k 5 60 "$ROLLOUT" start --dry-run --scenario "$T/flap.toml" "$T/rb.toml" > "$T/out" 2>&1
-code=$?
-[ $code -eq 1 ] || { tail -5 "$T/out"; fail "flapping dry run exit $code, want 1 (rolled back)"; }
+scenario "$T/flap.toml" '{ at = "0s", value = 0.05 }, { at = "7s", value = 0.001 },
+  { at = "12s", value = 0.05 }, { at = "17s", value = 0.001 }, { at = "22s", value = 0.05 }' \
+  '{ at = "0s", value = 0.01 }'
+rehearse "$T/rb.toml" "$T/flap.toml" 1
 grep -q "breached: 3 failures in all (max_failures)" "$T/out" || { cat "$T/out"; fail "no budget breach said"; }
 grep -q '"counter":"max_failures".*"action":"rollback"\|"action":"rollback".*"counter":"max_failures"' "$j" ||
   fail "journal has no max_failures breach that rolled back"
@@ -107,3 +102,13 @@ grep -qE "bad.toml:[0-9]+:[0-9]+: error: a gate table needs 'gate'" "$T/out" || 
 grep -qE "bad.toml:[0-9]+:[0-9]+: error: 'initial_delay' of 2m is not shorter than the stage's hold" "$T/out" ||
   fail "initial_delay past the hold passed"
 ok "gate table mistakes: located, all reported, exit 2"
+
+# A range is both bounds in one expression: a latency below the range fails its lower half.
+sed -e 's/{ gate = "latency < 100ms", dry_run = true }/"10ms < latency <= 100ms"/' "$T/rb.toml" > "$T/range.toml"
+"$ROLLOUT" plan "$T/range.toml" > "$T/plan" 2>&1 || { cat "$T/plan"; fail "plan of a range failed"; }
+grep -q 'latency > 10ms .*breach when latency <= 10ms' "$T/plan" && grep -q 'latency <= 100ms .*breach when latency > 100ms' "$T/plan" ||
+  { cat "$T/plan"; fail "plan does not show the range's two halves"; }
+scenario "$T/fast.toml" '{ at = "0s", value = 0.001 }' '{ at = "0s", value = 0.005 }'
+rehearse "$T/range.toml" "$T/fast.toml" 1
+grep -q "gate 'latency > 10ms' breached" "$T/out" || { cat "$T/out"; fail "the lower half did not breach"; }
+ok "a range gate breaches below its lower bound"
