@@ -249,9 +249,11 @@ Engine::Flow Engine::run_stage(std::size_t index, Position& at) {
     at.step = 0;
   }
   measurements_ = 0;
+  analysis_enter(static_cast<int>(index), at.phase != Phase::before);
   if (at.phase == Phase::before) {
     if (auto flow = run_steps(stage.before, events::StepPhase::before, at.step, stage)) return flow;
     if (auto flow = set_stage_weight(stage)) return flow;
+    analysis_enter(static_cast<int>(index), true);
     at.phase = Phase::hold;
     at.hold_remaining_ms = -1;
   }
@@ -270,6 +272,7 @@ Engine::Flow Engine::run_stage(std::size_t index, Position& at) {
        fmt::format("stage {} done after {}", stage.name,
                    format_duration(ports_.clock.now() - stage_t0)),
        events::StageCompleted{(ports_.clock.now() - stage_t0).count(), measurements_});
+  analysis_leave(static_cast<int>(index));
   save_state("running");
   return std::nullopt;
 }
@@ -290,6 +293,9 @@ Engine::Flow Engine::run_steps(const std::vector<runbook::Step>& steps,
     const Duration t0 = ports_.clock.now();
     StepResult r = execute(step, &stage, std::nullopt, false);
     if (r.stop) return r.stop;
+    // Cut short by rollout itself (a background process, the analysis): say by what.
+    if (r.request && r.request->by == "rollout" && !r.request->reason.empty())
+      r.detail = "cut short: " + r.request->reason;
     events::StepFinished done{
         step_phase, j, kind, desc, r.ok, (ports_.clock.now() - t0).count(), r.detail, r.output};
     emit(stage.name,
@@ -346,6 +352,7 @@ std::optional<ControlRequest> Engine::take(bool take_advance) {
   check_trust();
   if (distrust_ && !in_rollback_) return distrust_request();
   if (auto job = check_jobs()) return job;
+  if (auto breach = check_analysis()) return breach;
   pull_requests();
   for (auto it = pending_.begin(); it != pending_.end(); ++it) {
     if (it->kind == ControlRequest::Kind::advance && !take_advance) continue;
@@ -360,7 +367,7 @@ std::optional<ControlRequest> Engine::wait_until(Duration deadline, bool take_ad
   for (;;) {
     if (auto r = take(take_advance)) return r;
     if (ports_.clock.now() >= deadline) return std::nullopt;
-    ports_.clock.sleep_until(jobs_wake(deadline));
+    ports_.clock.sleep_until(analysis_wake(jobs_wake(deadline)));
   }
 }
 

@@ -103,6 +103,7 @@ class Engine {
   Flow extension_over(HoldState& h);
   void report_not_passing(const HoldState& h);
   Flow wait_for_operator(const runbook::Stage& stage, const std::string& reason);
+  Flow operator_decides(const runbook::Stage& stage);  // its wait: an advance or an abort
   // approve_url while a manual stage waits for approval (approval.cpp); one per hold.
   struct ApprovalPoll {
     std::optional<Duration> next;  // when the URL is asked next; unset: not polling
@@ -161,6 +162,26 @@ class Engine {
   void record_measurements(std::vector<GateRun>& runs, const runbook::Stage* stage, bool analysis);
   std::optional<Flow> act_on_breaches(std::vector<GateRun>& runs, const runbook::Stage& stage,
                                       bool analysis);
+  // The breach events of the runs' latest records; the first that acts is returned.
+  struct ActingBreach {
+    std::size_t run = 0;  // index into the runs
+    runbook::OnBreach action = runbook::OnBreach::rollback;
+    std::string why;
+  };
+  std::optional<ActingBreach> first_acting_breach(std::vector<GateRun>& runs,
+                                                  const runbook::Stage& stage, bool analysis);
+
+  // The background [analysis] (analysis.cpp): measured at every wait of the engine while
+  // stages from..until run (holds, health polls, pauses, approvals, before and after
+  // steps). A breach that acts unwinds the wait like an abort (take()), and on_request
+  // acts on it as a breach of the stage running then.
+  void analysis_enter(int stage_index, bool weight_set);  // starts it where its span begins
+  void analysis_leave(int stage_index);                   // stage done: its span may end
+  std::optional<ControlRequest> check_analysis();
+  Duration analysis_wake(Duration deadline) const;  // no later than its next measurement
+  Flow on_analysis_breach();
+  // The acting analysis gates whose latest outcome does not let a stage promote now.
+  const GateRun* analysis_not_passing() const;
   Flow act_on_breach(const runbook::Stage& stage, runbook::OnBreach action, const std::string& why);
 
   // Rollback and endings (rollback.cpp).
@@ -209,6 +230,11 @@ class Engine {
   bool journal_muted_ = false;     // the lock is lost: another process owns the files now
   std::vector<StageJob> jobs_;     // background processes running now
   std::optional<std::pair<std::string, std::string>> job_failure_;  // stage, why
+  std::vector<GateRun> analysis_runs_;  // the background analysis's gates, while it runs
+  bool analysis_on_ = false;
+  bool analysis_held_ = false;  // not measured while a person decides on its breach
+  int analysis_stage_ = -1;     // the stage running now, whose events the analysis's are
+  std::optional<ActingBreach> analysis_breach_;
 };
 
 }  // namespace rollout::engine

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <future>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -19,11 +20,11 @@ namespace rollout::engine {
 // What one hold keeps between its passes.
 struct Engine::HoldState {
   HoldState(const runbook::Stage& s, Duration t0, std::int64_t remaining_ms,
-            const std::map<std::string, GateCarry>& carry)
+            const std::map<std::string, GateCarry>& carry, const runbook::Analysis* analysis)
       : stage(s),
         end(t0 + Duration(remaining_ms)),
         runs(start_gate_runs(s.gates, s.rules, t0, end, carry)),
-        max_extend(runbook::max_extend_of(s)) {}
+        max_extend(runbook::max_extend_of(s, analysis)) {}
 
   const runbook::Stage& stage;
   Duration end;  // of the hold proper (moved up by an early pass)
@@ -50,7 +51,8 @@ Engine::Flow Engine::hold(const runbook::Stage& stage, std::int64_t remaining_ms
                        : ""),
        events::HoldStarted{stage.hold.count(), remaining_ms});
   save_state("running");
-  HoldState h(stage, ports_.clock.now(), remaining_ms, replayer_.position().stage_gates);
+  HoldState h(stage, ports_.clock.now(), remaining_ms, replayer_.position().stage_gates,
+              analysis_on_ ? &*book_.analysis : nullptr);
 
   for (;;) {
     if (auto done = hold_over(h)) return *done;
@@ -104,6 +106,9 @@ std::optional<Engine::Flow> Engine::hold_over(HoldState& h) {
     else
       measured = measured && r.tracker.latest().has_value();
   }
+  // The background analysis does not promote a stage, but one of its acting gates whose
+  // latest outcome is not a pass holds the promotion up, as a stage gate would.
+  if (analysis_not_passing()) ready = false;
   if (!ready) {
     if (!h.extend_until) h.extend_until = now + h.max_extend;
     if (now >= *h.extend_until) return extension_over(h);
@@ -161,6 +166,9 @@ std::optional<Engine::Flow> Engine::hold_wait(HoldState& h) {
   if (h.extend_until) deadline = std::min(deadline, *h.extend_until);
   if (h.approval_deadline) deadline = std::min(deadline, *h.approval_deadline);
   if (h.approval.next) deadline = std::min(deadline, *h.approval.next);
+  // Extended for the analysis too: look again once it has measured.
+  if (h.extend_until && analysis_on_)
+    if (const auto a = next_due(analysis_runs_)) deadline = std::min(deadline, *a);
   auto req = wait_until(deadline, true);
   if (!req) return std::nullopt;
   return on_hold_request(h, *req);
@@ -192,6 +200,8 @@ Engine::Flow Engine::extension_over(HoldState& h) {
       run = &r;
       break;
     }
+  const bool analysis = !run;
+  if (!run) run = analysis_not_passing();
   if (!run) return std::nullopt;  // not reached: hold_over saw one
   const runbook::Gate& gate = *run->gate;
   const auto latest = run->tracker.latest();
@@ -203,13 +213,14 @@ Engine::Flow Engine::extension_over(HoldState& h) {
           ? fmt::format("{} of {} passes (min_measurements)", run->tracker.counts().passes,
                         run->rules->min_measurements)
           : fmt::format("latest: {}", latest ? to_string(*latest) : "not measured");
-  const std::string why = fmt::format("gate '{}' not passing {} after {} (max_extend; {})",
-                                      gate.text, format_duration(h.max_extend),
-                                      h.asked ? "it stopped passing" : "the hold ended", cause);
+  const std::string why =
+      fmt::format("{}gate '{}' not passing {} after {} (max_extend; {})",
+                  analysis ? "analysis " : "", gate.text, format_duration(h.max_extend),
+                  h.asked ? "it stopped passing" : "the hold ended", cause);
   emit(stage.name, why,
        events::Breach{gate.text, events::BreachCounter::max_extend,
                       (h.max_extend.count() + 999) / 1000,  // whole seconds, shown like a count
-                      h.max_extend.count(), runbook::to_string(action)});
+                      h.max_extend.count(), runbook::to_string(action), analysis});
   return act_on_breach(stage, action, why);
 }
 
@@ -234,6 +245,14 @@ Engine::Flow Engine::wait_for_operator(const runbook::Stage& stage, const std::s
                    reason, book_.rollout.name, book_.rollout.name),
        events::Paused{reason});
   save_state("paused");
+  // The analysis waits with the person deciding: no second breach while they do.
+  const bool held = std::exchange(analysis_held_, true);
+  const Flow flow = operator_decides(stage);
+  analysis_held_ = held;
+  return flow;
+}
+
+Engine::Flow Engine::operator_decides(const runbook::Stage& stage) {
   for (;;) {
     auto req = wait_until(ports_.clock.now() + Duration(3'600'000), true);
     if (!req) continue;

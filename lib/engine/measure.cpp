@@ -167,7 +167,16 @@ std::string breach_reason(const runbook::Gate& gate, const GateTracker::Breach& 
 // and the rollout goes on.
 std::optional<Engine::Flow> Engine::act_on_breaches(std::vector<GateRun>& runs,
                                                     const runbook::Stage& stage, bool analysis) {
-  for (auto& run : runs) {
+  auto b = first_acting_breach(runs, stage, analysis);
+  if (!b) return std::nullopt;
+  return act_on_breach(stage, b->action, b->why);
+}
+
+std::optional<Engine::ActingBreach> Engine::first_acting_breach(std::vector<GateRun>& runs,
+                                                                const runbook::Stage& stage,
+                                                                bool analysis) {
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    GateRun& run = runs[i];
     auto b = run.tracker.breached(*run.rules);
     if (!b) continue;
     const runbook::Gate& gate = *run.gate;
@@ -184,7 +193,7 @@ std::optional<Engine::Flow> Engine::act_on_breaches(std::vector<GateRun>& runs,
       run.tracker.opened_episode();  // once per episode: the next breach needs a pass first
       continue;
     }
-    return act_on_breach(stage, action, why);
+    return ActingBreach{i, action, why};
   }
   return std::nullopt;
 }

@@ -136,6 +136,7 @@ Engine::Flow Engine::on_request(const ControlRequest& request, const std::string
   (void)in_hold;
   if (distrust_) return on_distrust(stage);
   if (job_failure_) return on_job_failure();
+  if (analysis_breach_) return on_analysis_breach();
   switch (request.kind) {
     case ControlRequest::Kind::advance:
       return std::nullopt;

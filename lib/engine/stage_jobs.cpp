@@ -113,7 +113,9 @@ void Engine::stop_jobs() {
 // A fail_on_exit process ended while its stage ran: the stage's on_breach acts (a notify
 // stage has said so with process_exited, and goes on).
 Engine::Flow Engine::on_job_failure() {
-  const auto [stage_name, why] = *job_failure_;
+  // Copied out, not bound: clang before 16 cannot capture a structured binding.
+  const std::string stage_name = job_failure_->first;
+  const std::string why = job_failure_->second;
   job_failure_.reset();
   const auto s = std::find_if(book_.stages.begin(), book_.stages.end(),
                               [&](const runbook::Stage& st) { return st.name == stage_name; });

@@ -7,13 +7,14 @@ namespace rollout {
 
 namespace {
 
-constexpr std::array<std::string_view, 24> kNames = {
+constexpr std::array<std::string_view, 26> kNames = {
     "rollout_started",  "preflight",       "stage_started",     "step_started",
     "step_finished",    "weight_set",      "hold_started",      "gate_measured",
     "breach",           "passed_early",    "awaiting_approval", "advanced",
     "paused",           "abort_requested", "interrupted",       "stage_completed",
     "rollback_started", "rollback_step",   "rollback_finished", "completed",
-    "process_started",  "process_exited",  "warning",           "finished",
+    "process_started",  "process_exited",  "analysis_started",  "analysis_finished",
+    "warning",          "finished",
 };
 static_assert(kNames.size() == static_cast<std::size_t>(EventType::finished) + 1);
 

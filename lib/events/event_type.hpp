@@ -34,6 +34,8 @@ enum class EventType {
   completed,
   process_started,
   process_exited,
+  analysis_started,
+  analysis_finished,
   warning,
   finished,
 };

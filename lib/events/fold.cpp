@@ -326,6 +326,11 @@ void Fold::apply(const Event& e) {
           },
           [&](const Completed&) {},  // its duration is this run's: `finished` gives the whole
           [&](const ProcessStarted&) {},
+          [&](const AnalysisStarted& p) {
+            analysis_started = p;
+            analysis_finished.reset();
+          },
+          [&](const AnalysisFinished& p) { analysis_finished = p; },
           [&](const ProcessExited& p) {
             // A background process that ended by itself is worth a line in status and report.
             if (!p.stopped) warnings.emplace_back(e.time, e.summary);

@@ -170,8 +170,11 @@ class Fold {
 
   std::optional<RollbackFold> rollback;
   std::vector<BreachAt> breaches;  // all stages
-  // The background [analysis]: its gates across every stage it ran in, one set of counts.
+  // The background [analysis]: its gates across every stage it ran in, one set of counts;
+  // the span it was started with, and how it ended (unset while running or cut short).
   std::vector<GateFold> analysis;
+  std::optional<AnalysisStarted> analysis_started;
+  std::optional<AnalysisFinished> analysis_finished;
   std::vector<OperatorAction> actions;
   std::vector<std::pair<std::chrono::system_clock::time_point, std::string>> warnings;
   std::vector<std::pair<std::string, std::string>> queries;  // check -> query, first seen order

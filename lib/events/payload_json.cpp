@@ -209,6 +209,12 @@ json write(const ProcessExited& p) {
   put_if(j, "output", p.output);
   return j;
 }
+json write(const AnalysisStarted& p) {
+  return {{"from", p.from}, {"until", p.until}, {"gates", p.gates}, {"interval_ms", p.interval_ms}};
+}
+json write(const AnalysisFinished& p) {
+  return {{"measurements", p.measurements}, {"passing", p.passing}};
+}
 json write(const Warning& p) {
   return {{"message", p.message}};
 }
@@ -378,6 +384,14 @@ ProcessExited read(const Fields& f) {
   p.leftover = f.boolean("leftover", false);
   p.output = f.str("output");
   return p;
+}
+template <>
+AnalysisStarted read(const Fields& f) {
+  return {f.str("from"), f.str("until"), f.strings("gates"), f.int64("interval_ms")};
+}
+template <>
+AnalysisFinished read(const Fields& f) {
+  return {f.integer("measurements"), f.boolean("passing", true)};
 }
 template <>
 Warning read(const Fields& f) {

@@ -36,6 +36,10 @@
 //   process_exited    description, pid, exit_code (null: by a signal or not known), signal,
 //                     stopped (rollout stopped it), timed_out, leftover (found on resume),
 //                     output (tail, omitted when empty)
+//   analysis_started  from, until, gates:[gate], interval_ms (the background [analysis]
+//                     begins, or a resume picks it up again)
+//   analysis_finished measurements (outcomes counted), passing (every acting gate's
+//                     latest outcome was a pass); stage `until` is done
 //   warning           message
 //   finished          outcome ("completed"|"rolled_back"|"aborted"|"paused"|
 //                     "rollback_failed"|"interrupted"|"preflight_failed"|"journal_failed"|
@@ -264,6 +268,20 @@ struct ProcessExited {
   std::string output;
 };
 
+// analysis_started: from, until, gates, interval_ms
+struct AnalysisStarted {
+  std::string from;
+  std::string until;
+  std::vector<std::string> gates;  // as written
+  std::int64_t interval_ms = 0;
+};
+
+// analysis_finished: measurements, passing
+struct AnalysisFinished {
+  int measurements = 0;
+  bool passing = true;
+};
+
 // warning: message
 struct Warning {
   std::string message;
@@ -281,7 +299,8 @@ using Payload =
     std::variant<RolloutStarted, Preflight, StageStarted, StepStarted, StepFinished, WeightSet,
                  HoldStarted, GateMeasured, Breach, PassedEarly, AwaitingApproval, Advanced, Paused,
                  AbortRequested, Interrupted, StageCompleted, RollbackStarted, RollbackStep,
-                 RollbackFinished, Completed, ProcessStarted, ProcessExited, Warning, Finished>;
+                 RollbackFinished, Completed, ProcessStarted, ProcessExited, AnalysisStarted,
+                 AnalysisFinished, Warning, Finished>;
 static_assert(std::variant_size_v<Payload> == static_cast<std::size_t>(EventType::finished) + 1);
 
 inline EventType type_of(const Payload& p) {

@@ -207,6 +207,19 @@ json build_report(const std::vector<Event>& events) {
   json stages = json::array();
   for (const auto& s : f.stages) stages.push_back(stage_json(s, f.last_t_ms));
   r["stages"] = std::move(stages);
+  r["analysis"] = nullptr;
+  if (f.analysis_started || !f.analysis.empty()) {
+    json gates = json::array();
+    for (const auto& g : f.analysis) gates.push_back(gate_json(g));
+    const auto& a = f.analysis_started;
+    r["analysis"] = {{"from", a ? json(a->from) : json()},
+                     {"until", a ? json(a->until) : json()},
+                     {"interval_ms", a ? json(a->interval_ms) : json()},
+                     // Whether it ran to the end of `until`, and was passing then.
+                     {"finished", f.analysis_finished.has_value()},
+                     {"passing", f.analysis_finished ? json(f.analysis_finished->passing) : json()},
+                     {"gates", std::move(gates)}};
+  }
   json queries = json::array();
   for (const auto& [check, query] : f.queries)
     if (!query.empty()) queries.push_back({{"check", check}, {"query", query}});

@@ -2,6 +2,8 @@
 // facts behind it (stages, gates, rollback timeline, operator actions, queries).
 #include <algorithm>
 
+#include <functional>
+
 #include <fmt/format.h>
 
 #include "core/json_get.hpp"
@@ -79,6 +81,38 @@ std::string actual_vs_planned(const json& st) {
   return fmt::format("{} / {}", format_ms(st["actual_ms"]), planned);
 }
 
+// A stage's or the analysis's gates, one row each.
+void gate_table(const json& gates, const std::function<void(const std::string&)>& line) {
+  line("| Gate | Threshold | Measurements | Min | Max | Last | Outcome |");
+  line("|---|---|---|---|---|---|---|");
+  for (const auto& g : gates) {
+    std::string unit = json_string(g, "unit");
+    line(fmt::format("| `{}` | {} {} | {} | {} | {} | {} | {} |", md_cell(json_string(g, "gate")),
+                     md_cell(op_symbol(json_string(g, "op"))),
+                     format_measurement(g["threshold"], unit), counts(g),
+                     format_measurement(g["min"], unit), format_measurement(g["max"], unit),
+                     format_measurement(g["last"], unit), gate_outcome(g)));
+  }
+  line("");
+}
+
+// The background analysis: one run across stages, one table.
+void analysis_section(const json& a, const std::function<void(const std::string&)>& line) {
+  line("## Background analysis");
+  line("");
+  const std::string span =
+      a["from"].is_string()
+          ? fmt::format("From stage {} to the end of stage {}, every {}", json_string(a, "from"),
+                        json_string(a, "until"), format_ms(a["interval_ms"]))
+          : std::string("Measured across stages");
+  const std::string end = !a.value("finished", false)              ? "stopped before its end"
+                          : a.value("passing", json(true)) == true ? "ran to its end, passing"
+                                                                   : "ran to its end, not passing";
+  line(fmt::format("{}: {}.", span, end));
+  line("");
+  if (a.contains("gates") && !a["gates"].empty()) gate_table(a["gates"], line);
+}
+
 }  // namespace
 
 std::string to_markdown(const json& r) {
@@ -144,19 +178,7 @@ std::string to_markdown(const json& r) {
     if (st.contains("advanced_by") && st["advanced_by"].is_string())
       line(fmt::format("Advanced by {}.", json_string(st, "advanced_by")));
     line("");
-    if (!st["gates"].empty()) {
-      line("| Gate | Threshold | Measurements | Min | Max | Last | Outcome |");
-      line("|---|---|---|---|---|---|---|");
-      for (const auto& g : st["gates"]) {
-        std::string unit = json_string(g, "unit");
-        line(fmt::format("| `{}` | {} {} | {} | {} | {} | {} | {} |",
-                         md_cell(json_string(g, "gate")), md_cell(op_symbol(json_string(g, "op"))),
-                         format_measurement(g["threshold"], unit), counts(g),
-                         format_measurement(g["min"], unit), format_measurement(g["max"], unit),
-                         format_measurement(g["last"], unit), gate_outcome(g)));
-      }
-      line("");
-    }
+    if (!st["gates"].empty()) gate_table(st["gates"], line);
     for (const auto& b : st["breaches"])
       line(fmt::format("- **Breach** at {}: {}", readable_time(json_string(b, "time")),
                        md_cell(json_string(b, "summary").empty() ? json_string(b, "gate")
@@ -176,6 +198,8 @@ std::string to_markdown(const json& r) {
     }
     if (!st["breaches"].empty() || !st["steps"].empty()) line("");
   }
+
+  if (r.contains("analysis") && r["analysis"].is_object()) analysis_section(r["analysis"], line);
 
   if (rb.is_object()) {
     line("## Rollback");

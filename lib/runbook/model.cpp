@@ -109,11 +109,13 @@ const char* step_kind(const Action& action) {
       action);
 }
 
-Duration max_extend_of(const Stage& stage) {
-  if (stage.max_extend) return *stage.max_extend;
+namespace {
+
+// The longest time an acting gate of `gates` needs to reach its limits.
+Duration longest_limit(const std::vector<Gate>& gates, const GateRules& owner) {
   Duration longest{0};
-  for (const auto& g : stage.gates) {
-    const GateRules& r = rules_of(g, stage.rules);
+  for (const auto& g : gates) {
+    const GateRules& r = rules_of(g, owner);
     if (!acts(r)) continue;
     const Duration interval = std::max(r.interval, Duration(100));
     const int limit =
@@ -123,10 +125,28 @@ Duration max_extend_of(const Stage& stage) {
   return longest;
 }
 
-bool any_gate_acts(const Stage& stage) {
-  for (const auto& g : stage.gates)
-    if (acts(rules_of(g, stage.rules))) return true;
+bool any_acts(const std::vector<Gate>& gates, const GateRules& owner) {
+  for (const auto& g : gates)
+    if (acts(rules_of(g, owner))) return true;
   return false;
+}
+
+}  // namespace
+
+bool covers(const Analysis& a, int stage_index) {
+  return stage_index >= a.from_index && stage_index <= a.until_index;
+}
+
+Duration max_extend_of(const Stage& stage, const Analysis* analysis) {
+  if (stage.max_extend) return *stage.max_extend;
+  Duration longest = longest_limit(stage.gates, stage.rules);
+  if (analysis) longest = std::max(longest, longest_limit(analysis->gates, analysis->rules));
+  return longest;
+}
+
+bool any_gate_acts(const Stage& stage, const Analysis* analysis) {
+  return any_acts(stage.gates, stage.rules) ||
+         (analysis && any_acts(analysis->gates, analysis->rules));
 }
 
 OnBreach inconclusive_action(const GateRules& r) {

@@ -248,9 +248,13 @@ const char* step_kind(const Action&);  // "weight", "health", "gate", "run", ...
 // (at least 100 ms, as the engine measures) x the largest of its three limits and its
 // min_measurements, plus its `for` window: long enough for any counter running at the end
 // of the hold to reach its limit. 0 when no gate acts (nothing extends the hold).
-Duration max_extend_of(const Stage& stage);
-// Whether any gate of the stage can act (so hold up its promotion).
-bool any_gate_acts(const Stage& stage);
+// `analysis`, when the background analysis covers the stage: its acting gates count too.
+Duration max_extend_of(const Stage& stage, const Analysis* analysis = nullptr);
+// Whether any gate of the stage (or of the analysis covering it) can act, so hold up its
+// promotion.
+bool any_gate_acts(const Stage& stage, const Analysis* analysis = nullptr);
+// Whether stage `stage_index` is within the analysis's from..until.
+bool covers(const Analysis& a, int stage_index);
 // What an inconclusive breach of a gate does: on_inconclusive, or else on_breach's.
 OnBreach inconclusive_action(const GateRules& r);
 

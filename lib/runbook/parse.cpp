@@ -22,8 +22,8 @@ namespace rollout::runbook {
 
 namespace {
 
-const std::vector<std::string> kTopKeys = {"rollout", "vars",  "router", "metrics", "checks",
-                                           "health",  "stage", "notify", "rollback"};
+const std::vector<std::string> kTopKeys = {"rollout", "vars",  "router",   "metrics", "checks",
+                                           "health",  "stage", "analysis", "notify",  "rollback"};
 
 // The event types a [[notify]] may subscribe to: events/event_type.hpp's one list.
 const std::vector<std::string>& event_names() {
@@ -449,6 +449,7 @@ Runbook parse_document(const toml::table& doc, Reader& r, ParseExtras& extras) {
   parse_checks(doc, book, r);  // parse_checks.cpp
   parse_health(doc, book, r);
   parse_stages(doc, book, r);
+  parse_analysis(doc, book, r);  // parse_analysis.cpp
   parse_notify(doc, book, r);
   parse_rollback(doc, book, r);
   return book;

@@ -57,6 +57,9 @@ void check_rules(const toml::table& t, const GateRules& rules, const Stage& stag
 std::vector<Gate> parse_gate_node(const toml::node& n, const Runbook& book, Reader& r,
                                   const GateRules* owner = nullptr);
 
+// [analysis] (parse_analysis.cpp), after the stages: its from and until name them.
+void parse_analysis(const toml::table& doc, Runbook& book, Reader& r);
+
 // Adds "Content-Type: application/json" when the body is JSON and no Content-Type is given.
 void default_content_type(std::map<std::string, std::string>& headers, const std::string& body);
 

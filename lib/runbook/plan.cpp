@@ -1,6 +1,8 @@
 // Building `rollout plan` output, as JSON and as text, from the typed runbook.
 #include "runbook/plan.hpp"
 
+#include <functional>
+
 #include <fmt/format.h>
 
 #include "core/redact.hpp"
@@ -39,6 +41,13 @@ std::string flip(CompareOp op) {
 
 std::string router_call(const Runbook& book, const Expander& base, int canary);
 
+// What an inconclusive gate does when it differs from a breach: " (pause when inconclusive)".
+std::string inconclusive_words(const GateRules& r) {
+  if (r.on_inconclusive == OnInconclusive::ignore) return " (inconclusive ignored)";
+  if (inconclusive_action(r) == r.on_breach) return "";
+  return fmt::format(" ({} when inconclusive)", to_string(inconclusive_action(r)));
+}
+
 // What a manual stage waits for: a person, or also a 200 from its approve_url.
 std::string approval_words(const Stage& s, const Expander& ex) {
   if (s.approve_url.empty()) return "wait for `rollout advance`";
@@ -71,6 +80,54 @@ std::string router_call(const Runbook& book, const Expander& base, int canary) {
 int weight_of(const Step& s) {
   const auto* w = std::get_if<WeightStep>(&s.action);
   return w ? w->canary : -1;
+}
+
+nlohmann::json gates_json(const std::vector<Gate>& gates, const GateRules& owner,
+                          const Runbook& book, const Expander& ex) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& g : gates) {
+    const auto& c = book.checks.at(g.check);
+    out.push_back({{"text", g.text},
+                   {"check", g.check},
+                   {"op", to_string(g.op)},
+                   {"threshold", g.threshold},
+                   {"threshold_text", format_threshold(g.threshold, c.unit)},
+                   {"unit", to_string(c.unit)},
+                   {"sustain_ms", ms(g.sustain)},
+                   {"source", c.source},
+                   {"query", display(c.query, ex)},
+                   {"rules", rules_json(rules_of(g, owner))}});
+  }
+  return out;
+}
+
+// The gates of a stage or of the analysis, one per line, then what a breach does.
+void gate_lines(const std::vector<Gate>& gates, const GateRules& owner, const Runbook& book,
+                const std::function<void(const std::string&)>& line) {
+  std::size_t gw = 0;
+  for (const auto& g : gates) gw = std::max(gw, g.text.size());
+  for (const auto& g : gates) {
+    const auto& c = book.checks.at(g.check);
+    const std::string own = g.rules ? rules_words(*g.rules, owner) : "";
+    line(fmt::format("       {:<{}}  breach when {} {} {}{}{}", g.text, gw, g.check, flip(g.op),
+                     format_threshold(g.threshold, c.unit),
+                     g.sustain ? " for " + format_duration(*g.sustain) : "",
+                     own.empty() ? "" : " [" + own + "]"));
+  }
+  const std::string budget = budget_words(owner);
+  line(fmt::format(
+      "     on breach: {} {} (or {} inconclusive, {} errors in a row{})",
+      to_string(owner.on_breach),
+      owner.failure_limit == 1 ? std::string("at the first fail")
+                               : fmt::format("after {} fails in a row", owner.failure_limit),
+      owner.inconclusive_limit, owner.error_limit, budget.empty() ? "" : "; " + budget));
+  if (owner.initial_delay || owner.min_measurements > 0 || owner.on_inconclusive)
+    line(fmt::format("     {}", stage_rules_words(owner)));
+}
+
+// The analysis covering stage `index` (0-based), if any.
+const Analysis* analysis_over(const Runbook& book, int index) {
+  return book.analysis && covers(*book.analysis, index) ? &*book.analysis : nullptr;
 }
 
 }  // namespace
@@ -138,24 +195,14 @@ nlohmann::json plan_json(const Runbook& book, const Expander& base) {
     sj["rules"] = rules_json(s.rules);
     sj["early_pass"] = s.early_pass;
     // A stage whose gates do not act (notify, dry_run) never extends its hold; null says so.
-    const bool extends = any_gate_acts(s);
-    sj["max_extend_ms"] = extends ? ms(max_extend_of(s)) : nlohmann::json(nullptr);
-    sj["max_extend"] = extends ? nlohmann::json(format_duration(max_extend_of(s))) : nullptr;
+    const Analysis* over = analysis_over(book, index - 1);
+    const bool extends = any_gate_acts(s, over);
+    const Duration extend = max_extend_of(s, over);
+    sj["max_extend_ms"] = extends ? ms(extend) : nlohmann::json(nullptr);
+    sj["max_extend"] = extends ? nlohmann::json(format_duration(extend)) : nullptr;
     sj["max_extend_default"] = !s.max_extend.has_value();
-    sj["gates"] = nlohmann::json::array();
-    for (const auto& g : s.gates) {
-      const auto& c = book.checks.at(g.check);
-      sj["gates"].push_back({{"text", g.text},
-                             {"check", g.check},
-                             {"op", to_string(g.op)},
-                             {"threshold", g.threshold},
-                             {"threshold_text", format_threshold(g.threshold, c.unit)},
-                             {"unit", to_string(c.unit)},
-                             {"sustain_ms", ms(g.sustain)},
-                             {"source", c.source},
-                             {"query", display(c.query, ex)},
-                             {"rules", rules_json(rules_of(g, s.rules))}});
-    }
+    sj["analysis"] = over != nullptr;
+    sj["gates"] = gates_json(s.gates, s.rules, book, ex);
     // The order start runs a stage in.
     nlohmann::json steps = nlohmann::json::array();
     for (const auto& st : s.before) {
@@ -170,7 +217,7 @@ nlohmann::json plan_json(const Runbook& book, const Expander& base) {
                       fmt::format("hold {}, measuring {} gate{} every {}", format_duration(s.hold),
                                   s.gates.size(), s.gates.size() == 1 ? "" : "s",
                                   format_duration(s.rules.interval))},
-                     {"time_limit_ms", ms(extends ? s.hold + max_extend_of(s) : s.hold)}});
+                     {"time_limit_ms", ms(extends ? s.hold + extend : s.hold)}});
     if (s.advance == AdvanceMode::manual)
       steps.push_back({{"phase", "advance"},
                        {"kind", "approval"},
@@ -194,6 +241,15 @@ nlohmann::json plan_json(const Runbook& book, const Expander& base) {
     if (const int w = weight_of(st); w >= 0) rb_canary = w;
   }
   j["rollback"] = rb;
+  j["analysis"] = nullptr;
+  if (const auto& a = book.analysis) {
+    j["analysis"] = {{"from", a->from},
+                     {"until", a->until},
+                     {"interval_ms", ms(a->rules.interval)},
+                     {"interval", format_duration(a->rules.interval)},
+                     {"rules", rules_json(a->rules)},
+                     {"gates", gates_json(a->gates, a->rules, book, base)}};
+  }
   j["notify"] = nlohmann::json::array();
   for (const auto& n : book.notify)
     j["notify"].push_back(
@@ -228,6 +284,14 @@ std::string plan_text(const Runbook& book, const Expander& base) {
   for (const auto& [name, c] : book.checks)
     line(fmt::format("Check:   {:<{}} {} from {}: {}", name, width, to_string(c.unit), c.source,
                      display(c.query, base)));
+  if (const auto& a = book.analysis) {
+    line("");
+    line(
+        fmt::format("Analysis: in the background from stage '{}' (once its weight is set) to the "
+                    "end of stage '{}', every {}, across holds and steps:",
+                    a->from, a->until, format_duration(a->rules.interval)));
+    gate_lines(a->gates, a->rules, book, line);
+  }
   const int n = static_cast<int>(book.stages.size());
   int index = 0;
   int canary = 0;  // the split in force, as in plan_json
@@ -236,52 +300,42 @@ std::string plan_text(const Runbook& book, const Expander& base) {
     if (const int w = weight_of(st); w >= 0) canary = w;
   };
   for (const auto& s : book.stages) {
+    const Analysis* over = analysis_over(book, index);
     line("");
-    line(fmt::format("Stage {}/{} '{}': {}% to the new version, hold {}, gates every {}", ++index,
-                     n, s.name, s.weight, format_duration(s.hold),
-                     format_duration(s.rules.interval)));
+    line(fmt::format("Stage {}/{} '{}': {}% to the new version, hold {}{}", ++index, n, s.name,
+                     s.weight, format_duration(s.hold),
+                     s.gates.empty() ? (over ? ", no gates of its own" : ", no gates")
+                                     : ", gates every " + format_duration(s.rules.interval)));
     k = 0;
     for (const auto& st : s.before) walk(st, s);
     walk(Step{WeightStep{s.weight}, {}, {}}, s);
     if (s.gates.empty()) {
-      line(fmt::format("  {}. hold {} (no gates)", ++k, format_duration(s.hold)));
+      line(fmt::format("  {}. hold {} (no gates{})", ++k, format_duration(s.hold),
+                       over ? "; the analysis measures" : ""));
+      if (over && any_gate_acts(s, over))
+        line(
+            fmt::format("     analysis not passing at the end of the hold: wait up to {} "
+                        "(max_extend{}), then {}",
+                        format_duration(max_extend_of(s, over)), s.max_extend ? "" : ", default",
+                        to_string(over->rules.on_breach)));
     } else {
-      line(fmt::format("  {}. hold {}, measuring every {}:", ++k, format_duration(s.hold),
-                       format_duration(s.rules.interval)));
-      std::size_t gw = 0;
-      for (const auto& g : s.gates) gw = std::max(gw, g.text.size());
-      for (const auto& g : s.gates) {
-        const auto& c = book.checks.at(g.check);
-        const std::string own = g.rules ? rules_words(*g.rules, s.rules) : "";
-        line(fmt::format("       {:<{}}  breach when {} {} {}{}{}", g.text, gw, g.check, flip(g.op),
-                         format_threshold(g.threshold, c.unit),
-                         g.sustain ? " for " + format_duration(*g.sustain) : "",
-                         own.empty() ? "" : " [" + own + "]"));
-      }
-      const std::string budget = budget_words(s.rules);
-      line(fmt::format("     on breach: {} {} (or {} inconclusive, {} errors in a row{})",
-                       to_string(s.rules.on_breach),
-                       s.rules.failure_limit == 1
-                           ? std::string("at the first fail")
-                           : fmt::format("after {} fails in a row", s.rules.failure_limit),
-                       s.rules.inconclusive_limit, s.rules.error_limit,
-                       budget.empty() ? "" : "; " + budget));
-      if (s.rules.initial_delay || s.rules.min_measurements > 0 || s.rules.on_inconclusive)
-        line(fmt::format("     {}", stage_rules_words(s.rules)));
+      line(fmt::format("  {}. hold {}, measuring every {}{}:", ++k, format_duration(s.hold),
+                       format_duration(s.rules.interval), over ? " (and the analysis)" : ""));
+      gate_lines(s.gates, s.rules, book, line);
       if (s.early_pass)
         line(fmt::format("     may end early: every gate passing {} time{} in a row",
                          s.rules.consecutive_successes,
                          s.rules.consecutive_successes == 1 ? "" : "s"));
-      if (!any_gate_acts(s))
+      if (!any_gate_acts(s, over))
         line(
             "     at the end of the hold: promotes, failing gates reported (notify and dry-run "
             "gates never extend a hold)");
       else
         line(
             fmt::format("     not all passing at the end of the hold: wait up to {} "
-                        "(max_extend{}), then {}",
-                        format_duration(max_extend_of(s)), s.max_extend ? "" : ", default",
-                        to_string(s.rules.on_breach)));
+                        "(max_extend{}), then {}{}",
+                        format_duration(max_extend_of(s, over)), s.max_extend ? "" : ", default",
+                        to_string(s.rules.on_breach), inconclusive_words(s.rules)));
     }
     if (s.advance == AdvanceMode::manual)
       line(fmt::format("  {}. {}{}", ++k, approval_words(s, bind_step(base, &s, s.weight)),

@@ -58,6 +58,12 @@ Picture picture_of(const events::Fold& f, const std::deque<RecentEvent>& recent)
   d.approval_deadline_t_ms = f.approval_deadline_t_ms.value_or(-1);
   if (const auto* st = f.current_stage())
     for (const auto& g : st->gates) d.gates.push_back(gate_info(g));
+  // The background analysis's, while it runs (and after a rollout stopped it).
+  if (f.analysis_started && !f.analysis_finished)
+    for (const auto& g : f.analysis) {
+      d.gates.push_back(gate_info(g));
+      d.gates.back().analysis = true;
+    }
   d.recent = recent;
   if (const auto& rb = f.rollback) {
     for (const auto& [s, t_ms] : rb->steps)

@@ -47,6 +47,7 @@ nlohmann::json Snapshot::to_json() const {
     gj["min"] = g.min ? json(*g.min) : json();
     gj["max"] = g.max ? json(*g.max) : json();
     if (!g.detail.empty()) gj["detail"] = g.detail;
+    if (g.analysis) gj["analysis"] = true;
     gates.push_back(std::move(gj));
   }
   j["gates"] = std::move(gates);

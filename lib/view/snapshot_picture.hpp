@@ -33,6 +33,7 @@ struct StageInfo {
 struct GateInfo : events::GateFold {
   nlohmann::json value;    // a number, or null
   std::string value_text;  // for a null value: "no data", "NaN", "+Inf" or "-Inf"
+  bool analysis = false;   // a gate of the background [analysis], not the stage's
 };
 
 struct RecentEvent {

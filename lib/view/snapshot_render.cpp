@@ -205,12 +205,17 @@ std::string Snapshot::render(const SnapshotOptions& options) const {
     auto shown = [](const GateInfo& g) {
       return g.value_text.empty() ? format_measurement(g.value, g.unit) : g.value_text;
     };
+    // Which run a gate belongs to, and whether it can act at all: a dry-run gate's fail
+    // is information, not a threat to the rollout.
+    auto named = [](const GateInfo& g) {
+      return (g.analysis ? "analysis: " : "") + g.gate + (g.dry_run ? " (dry run)" : "");
+    };
     std::size_t text_w = 0, value_w = 6;
     for (const auto& g : d.gates) {
-      text_w = std::max(text_w, view::display_width(g.gate));
+      text_w = std::max(text_w, view::display_width(named(g)));
       value_w = std::max(value_w, view::display_width(shown(g)));
     }
-    text_w = std::min<std::size_t>(text_w, wide ? 60 : 28);
+    text_w = std::min<std::size_t>(text_w, wide ? 60 : 36);
     std::size_t trend_w = wide ? kTrendLength : 12;
     std::size_t outcome_w = 4;
     for (const auto& g : d.gates)
@@ -227,7 +232,7 @@ std::string Snapshot::render(const SnapshotOptions& options) const {
         streak = fmt::format("{} inconclusive in a row", g.inconclusives);
       const auto& o = g.last_outcome;
       std::string row = "  " + pal.outcome(outcome_mark(o), o) + " " +
-                        view::pad_right(view::truncate(g.gate, text_w), text_w) + "  " +
+                        view::pad_right(view::truncate(named(g), text_w), text_w) + "  " +
                         view::pad_left(pal.outcome(shown(g), o), value_w) + "  " +
                         sparkline(g.trend, trend_w, pal) + "  " +
                         pal.outcome(view::pad_right(events::outcome_word(o), outcome_w), o);

@@ -68,6 +68,7 @@ keys=$( {
   sed -n '/known_keys(/,/);/p' "$SRC/lib/runbook/parse.cpp" "$SRC/lib/runbook/steps.cpp"
   sed -n '/^const std::vector<std::string> k\(StageOnly\|Top\)Keys/,/};/p' "$SRC/lib/runbook/parse.cpp"
   sed -n '/static const std::vector<std::string> keys = {/,/};/p' "$SRC/lib/runbook/parse_rules.cpp"
+  sed -n '/std::vector<std::string> keys = {/,/};/p' "$SRC/lib/runbook/parse_analysis.cpp"
   grep -hE 'return \{"|\{(Router|Source)Type::[a-z_]+, \{|common = \{' \
     "$SRC/lib/runbook/parse.cpp" "$SRC/lib/runbook/steps.cpp"
 } | grep -oE '"[a-z_]+"' | tr -d '"' | sort -u)
