@@ -17,6 +17,10 @@ bool compare(double value, runbook::CompareOp op, double threshold) {
       return value > threshold;
     case runbook::CompareOp::ge:
       return value >= threshold;
+    case runbook::CompareOp::eq:
+      return value == threshold;
+    case runbook::CompareOp::ne:
+      return value != threshold;
   }
   return false;
 }
@@ -50,6 +54,18 @@ Outcome evaluate(const Reading& reading, const runbook::Gate& gate, const runboo
       return check.no_data;
     case Reading::Kind::value:
       break;
+  }
+  // A word (true, false, a string) is compared only with a word: anything else means the
+  // check reads something other than what the gate expects, an error, never a verdict.
+  if (gate.word || reading.word) {
+    if (!gate.word || !reading.word) {
+      if (why)
+        *why = gate.word ? fmt::format("expected {}, got a number", *gate.word)
+                         : fmt::format("not a number: {}", *reading.word);
+      return Outcome::error;
+    }
+    const bool same = *gate.word == *reading.word;
+    return same == (gate.op == runbook::CompareOp::eq) ? Outcome::pass : Outcome::fail;
   }
   if (!std::isfinite(reading.value)) return Outcome::inconclusive;
   if (auto impossible = impossible_value(reading.value, check.unit)) {

@@ -9,6 +9,7 @@
 
 #include "engine/engine.hpp"
 #include "engine/gate_run.hpp"
+#include "runbook/describe.hpp"
 #include "runbook/gate.hpp"
 
 namespace rollout::engine {
@@ -95,29 +96,35 @@ void Engine::record_measurements(std::vector<GateRun>& runs, const runbook::Stag
     const runbook::Unit unit =
         check != book_.checks.end() ? check->second.unit : runbook::Unit::count;
     const GateTracker::Counts& c = run.tracker.counts();
-    events::GateMeasured data{
-        gate.text,
-        gate.check,
-        m.query,
-        m.reading.kind == Reading::Kind::value ? std::optional(m.reading.value) : std::nullopt,
-        gate.threshold,
-        runbook::to_string(gate.op),
-        runbook::to_string(unit),
-        m.outcome,
-        m.reading.detail,
-        c.fails,
-        c.inconclusives,
-        c.errors,
-        c.successes,
-        c.passes,
-        c.total_fails,
-        c.total_inconclusives,
-        c.total_errors,
-        run.rules->dry_run,
-        analysis};
+    events::GateMeasured data{gate.text,
+                              gate.check,
+                              m.query,
+                              m.reading.kind == Reading::Kind::value && !m.reading.word
+                                  ? std::optional(m.reading.value)
+                                  : std::nullopt,
+                              gate.threshold,
+                              runbook::to_string(gate.op),
+                              runbook::to_string(unit),
+                              m.outcome,
+                              m.reading.detail,
+                              c.fails,
+                              c.inconclusives,
+                              c.errors,
+                              c.successes,
+                              c.passes,
+                              c.total_fails,
+                              c.total_inconclusives,
+                              c.total_errors,
+                              run.rules->dry_run,
+                              analysis,
+                              gate.word.value_or(""),
+                              m.reading.word.value_or("")};
     // A value that is an error (impossible for its unit) says why on the same line.
     const std::string shown =
-        m.reading.kind == Reading::Kind::value
+        m.reading.word
+            ? (m.outcome == Outcome::error ? *m.reading.word + " (" + m.reading.detail + ")"
+                                           : *m.reading.word)
+        : m.reading.kind == Reading::Kind::value
             ? format_measurement(m.reading.value, runbook::dimension_of(unit)) +
                   (m.outcome == Outcome::error && !m.reading.detail.empty()
                        ? " (" + m.reading.detail + ")"
@@ -127,7 +134,8 @@ void Engine::record_measurements(std::vector<GateRun>& runs, const runbook::Stag
     emit(stage_name,
          fmt::format("{}{}: {} {} {} -> {}", analysis ? "analysis: " : "", gate.check, shown,
                      runbook::to_string(gate.op),
-                     format_measurement(gate.threshold, runbook::dimension_of(unit)),
+                     gate.word ? runbook::gate_value_text(gate, unit)
+                               : format_measurement(gate.threshold, runbook::dimension_of(unit)),
                      to_string(m.outcome)),
          std::move(data));
   }

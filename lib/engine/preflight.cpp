@@ -85,7 +85,8 @@ PreflightResult run_preflight(const PreflightInput& in) {
       const Reading reading = p.reading.get();
       switch (reading.kind) {
         case Reading::Kind::value:
-          add(p.what, true, fmt::format("value {}", reading.value));
+          add(p.what, true,
+              reading.word ? "value " + *reading.word : fmt::format("value {}", reading.value));
           break;
         case Reading::Kind::empty:
           add(p.what, true, "accepted (no data yet)");

@@ -137,7 +137,8 @@ Engine::StepResult Engine::exec_gate(const runbook::Gate& gate, const std::strin
     r.ok = m.outcome == Outcome::pass;
     r.detail =
         fmt::format("{}: {} ({})", gate.text,
-                    m.reading.kind == Reading::Kind::value   ? fmt::format("{}", m.reading.value)
+                    m.reading.word                           ? *m.reading.word
+                    : m.reading.kind == Reading::Kind::value ? fmt::format("{}", m.reading.value)
                     : m.reading.kind == Reading::Kind::empty ? std::string("no data")
                                                              : m.reading.detail,
                     to_string(m.outcome));

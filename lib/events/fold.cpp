@@ -89,6 +89,8 @@ void Fold::measured(const Event& e, const GateMeasured& p) {
   StageFold* st = p.analysis ? nullptr : &stage(e.stage);
   GateFold& g = gate_in(st ? st->gates : analysis, text);
   g.dry_run = p.dry_run;
+  g.expected = p.expected;
+  g.last_word = p.word;
   g.check = p.check;
   g.query = p.query;
   g.unit = p.unit;

@@ -38,6 +38,8 @@ struct GateFold {
   std::optional<Breach> breach;                  // this gate's breach in this stage
   std::deque<GatePoint> trend;                   // the latest values (FoldOptions::trend)
   bool dry_run = false;                          // measured and reported, never acted on
+  std::string expected;                          // an == / != gate's word
+  std::string last_word;                         // the latest word read, for such a gate
 };
 
 struct BreachAt {

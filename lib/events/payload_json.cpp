@@ -130,6 +130,8 @@ json write(const GateMeasured& p) {
   put_count("total_errors", p.total_errors);
   if (p.dry_run) j["dry_run"] = true;
   if (p.analysis) j["analysis"] = true;
+  if (!p.expected.empty()) j["expected"] = p.expected;
+  if (!p.word.empty()) j["word"] = p.word;
   return j;
 }
 json write(const Breach& p) {
@@ -305,6 +307,8 @@ GateMeasured read(const Fields& f) {
   p.total_errors = f.integer("total_errors");
   p.dry_run = f.boolean("dry_run", false);
   p.analysis = f.boolean("analysis", false);
+  p.expected = f.str("expected");
+  p.word = f.str("word");
   return p;
 }
 template <>

@@ -16,7 +16,9 @@
 //                     non_finite ("NaN"|"+Inf"|"-Inf", when value is null for that),
 //                     successes (passes in a row), passes, total_fails, total_inconclusives,
 //                     total_errors (counts in all; each omitted when 0), dry_run, analysis
-//                     (true for a dry-run gate, a background [analysis] gate; else omitted)
+//                     (true for a dry-run gate, a background [analysis] gate; else omitted),
+//                     expected, word (an == / != gate's true, false or string, and the one
+//                     read; each omitted when empty)
 //   breach            gate, counter ("failure"|"inconclusive"|"error"|"max_extend"|
 //                     "max_failures"|"max_inconclusive"|"max_errors"), limit, max_extend_ms,
 //                     action ("rollback"|"pause"|"notify"|"dry_run"), analysis
@@ -156,6 +158,8 @@ struct GateMeasured {
   int total_errors = 0;
   bool dry_run = false;
   bool analysis = false;
+  std::string expected{};  // an == / != gate's word; empty: it compares numbers
+  std::string word{};      // the word the source gave (value is null then)
 };
 
 // breach: gate, counter, limit, max_extend_ms (max_extend only), action

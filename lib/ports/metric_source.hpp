@@ -1,7 +1,9 @@
 // A place gate values come from: Prometheus, an HTTP JSON document, a file, a command.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <utility>
 
 namespace rollout {
 
@@ -10,9 +12,15 @@ namespace rollout {
 // the check's `no_data`; `error` is error. Never does a failure here look like a pass.
 struct Reading {
   enum class Kind { value, empty, error };
+  Reading() = default;
+  Reading(Kind k, double v, std::string d, std::optional<std::string> w = std::nullopt)
+      : kind(k), value(v), detail(std::move(d)), word(std::move(w)) {}
   Kind kind = Kind::error;
   double value = 0;
   std::string detail;  // what came back, short: the value's series, or the error text
+  // A value that is not a number (a JSON true, false or string): "true", "false" or the
+  // string, compared only by a gate's == or != (`value` is unused then).
+  std::optional<std::string> word;
 };
 
 class MetricSource {

@@ -1,4 +1,5 @@
-// Reading one number out of a JSON document with an RFC 6901 pointer.
+// Reading one value out of a JSON document with an RFC 6901 pointer: a number, or a
+// word (true, false, a string).
 #include "providers/json_reading.hpp"
 
 #include <nlohmann/json.hpp>
@@ -34,6 +35,14 @@ Reading reading_from_json(const std::string& document, const std::string& pointe
   const std::string where = pointer.empty() ? "the document" : pointer;
   if (!node) return empty("no value at " + where);
   if (node->is_null()) return empty("null at " + where);
+  // true, false and strings are words: a gate's == or != compares them, any other gate
+  // calls them an error (engine/gate_eval.cpp).
+  if (node->is_boolean())
+    return Reading{Reading::Kind::value, 0, where + " = " + node->dump(),
+                   node->get<bool>() ? "true" : "false"};
+  if (node->is_string())
+    return Reading{Reading::Kind::value, 0, where + " = " + body_start(node->dump(), 80),
+                   node->get<std::string>()};
   if (!node->is_number()) return error(where + " is not a number: " + body_start(node->dump(), 80));
   const double v = node->get<double>();
   return Reading{Reading::Kind::value, v, where + " = " + node->dump()};

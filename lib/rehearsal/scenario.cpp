@@ -3,6 +3,7 @@
 #include "rehearsal/scenario.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <fstream>
 #include <set>
 
@@ -12,6 +13,17 @@
 #include "runbook/reader.hpp"
 
 namespace rollout::rehearsal {
+
+namespace {
+
+// "0.5", "12": a number written in quotes, most likely by mistake.
+bool looks_numeric(const std::string& s) {
+  double v = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return !s.empty() && ec == std::errc() && end == s.data() + s.size();
+}
+
+}  // namespace
 
 namespace {
 
@@ -117,9 +129,18 @@ void read_metrics(const toml::array& list, const Names& names, Scenario& sc, Rea
         ++kinds;
         if (val->is_number())
           p.reading = Reading{Reading::Kind::value, *val->value<double>(), "scripted"};
+        else if (val->is_boolean())  // what a JSON source reads for `healthy == true`
+          p.reading = Reading{Reading::Kind::value, 0, "scripted",
+                              val->as_boolean()->get() ? "true" : "false"};
+        else if (val->is_string() && looks_numeric(val->as_string()->get()))
+          r.error(Reader::pos(*val),
+                  "'value' must be a number, got a string (write it without "
+                  "quotes; a string is for a gate's == or !=)");
+        else if (val->is_string())  // for `status == 'ok'`
+          p.reading = Reading{Reading::Kind::value, 0, "scripted", val->as_string()->get()};
         else
-          r.error(Reader::pos(*val), "'value' must be a number, got " + Reader::type_name(*val) +
-                                         (val->is_string() ? " (write it without quotes)" : ""));
+          r.error(Reader::pos(*val), "'value' must be a number, true, false or a string, got " +
+                                         Reader::type_name(*val));
       }
       if (auto e = r.boolean(*vt, "empty")) {
         ++kinds;

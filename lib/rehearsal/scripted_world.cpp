@@ -23,6 +23,7 @@ double passing_value(const std::vector<const runbook::Gate*>& gates) {
   double lo = -std::numeric_limits<double>::infinity();
   double hi = std::numeric_limits<double>::infinity();
   for (const auto* g : gates) {
+    if (g->word) continue;  // passing_word's
     switch (g->op) {
       case runbook::CompareOp::lt:
         hi = std::min(hi, g->threshold);
@@ -36,12 +37,29 @@ double passing_value(const std::vector<const runbook::Gate*>& gates) {
       case runbook::CompareOp::ge:
         lo = std::max(lo, g->threshold);
         break;
+      case runbook::CompareOp::eq:
+        return g->threshold;
+      case runbook::CompareOp::ne:
+        if (std::isinf(hi)) lo = std::max(lo, g->threshold);  // anything above it passes
+        break;
     }
   }
   if (std::isinf(lo) && std::isinf(hi)) return 0;
   if (std::isinf(hi)) return lo + std::max(1.0, std::abs(lo));
   if (std::isinf(lo)) return hi > 0 ? hi / 2 : hi - std::max(1.0, std::abs(hi));
   return (lo + hi) / 2;
+}
+
+// The word every == gate on this check asks for (or, for != gates only, one none of them
+// names); nullopt when its gates compare numbers.
+std::optional<std::string> passing_word(const std::vector<const runbook::Gate*>& gates) {
+  std::optional<std::string> out;
+  for (const auto* g : gates) {
+    if (!g->word) continue;
+    if (g->op == runbook::CompareOp::eq) return g->word;
+    out = "not " + *g->word;
+  }
+  return out;
 }
 
 }  // namespace
@@ -188,7 +206,12 @@ ScriptedWorld::ScriptedWorld(const runbook::Runbook& book, Scenario scenario, Vi
         if (auto* gs = std::get_if<runbook::GateStep>(&s.action))
           gates[gs->gate.check].push_back(&gs->gate);
   }
-  for (const auto& [name, check] : book.checks) pass_value_[name] = passing_value(gates[name]);
+  if (book.analysis)
+    for (const auto& g : book.analysis->gates) gates[g.check].push_back(&g);
+  for (const auto& [name, check] : book.checks) {
+    pass_value_[name] = passing_value(gates[name]);
+    if (auto w = passing_word(gates[name])) pass_word_[name] = *w;
+  }
 
   std::map<std::string, std::map<std::string, std::pair<std::string, bool>>> per_source;
   for (const auto& [name, check] : book.checks) {
@@ -292,6 +315,8 @@ Reading ScriptedWorld::reading_for(const std::string& check, bool samples) {
     }
   }
   if (best) return best->reading;
+  if (auto w = pass_word_.find(check); w != pass_word_.end())
+    return Reading{Reading::Kind::value, 0, "rehearsal default", w->second};
   return Reading{Reading::Kind::value, pass_value_[check], "rehearsal default"};
 }
 

@@ -64,7 +64,8 @@ class ScriptedWorld : public EventSink {
   VirtualClock& clock_;
   mutable std::mutex mu_;
   Scenario scenario_;
-  std::map<std::string, double> pass_value_;  // by check: a value every gate accepts
+  std::map<std::string, double> pass_value_;      // by check: a value every gate accepts
+  std::map<std::string, std::string> pass_word_;  // by check, when its gates compare words
   std::map<std::string, Duration> stage_start_;
   std::optional<Duration> rollout_start_;
   std::vector<std::string> runs_, kills_, requests_;

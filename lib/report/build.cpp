@@ -56,6 +56,8 @@ json gate_json(const events::GateFold& g) {
                                      {"action", g.breach->action}}
                               : json()},
           {"dry_run", g.dry_run},
+          {"expected", text_or_null(g.expected)},
+          {"last_word", text_or_null(g.last_word)},
           {"values", std::move(values)}};
 }
 

@@ -89,9 +89,13 @@ void gate_table(const json& gates, const std::function<void(const std::string&)>
     std::string unit = json_string(g, "unit");
     line(fmt::format("| `{}` | {} {} | {} | {} | {} | {} | {} |", md_cell(json_string(g, "gate")),
                      md_cell(op_symbol(json_string(g, "op"))),
-                     format_measurement(g["threshold"], unit), counts(g),
-                     format_measurement(g["min"], unit), format_measurement(g["max"], unit),
-                     format_measurement(g["last"], unit), gate_outcome(g)));
+                     g["expected"].is_string() ? md_cell(json_string(g, "expected"))
+                                               : format_measurement(g["threshold"], unit),
+                     counts(g), format_measurement(g["min"], unit),
+                     format_measurement(g["max"], unit),
+                     g["last_word"].is_string() ? md_cell(json_string(g, "last_word"))
+                                                : format_measurement(g["last"], unit),
+                     gate_outcome(g)));
   }
   line("");
 }

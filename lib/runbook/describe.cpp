@@ -49,6 +49,12 @@ std::string quote_argv(const std::vector<std::string>& argv) {
   return out;
 }
 
+std::string gate_value_text(const Gate& gate, Unit unit) {
+  if (!gate.word) return format_threshold(gate.threshold, unit);
+  if (*gate.word == "true" || *gate.word == "false") return *gate.word;
+  return "'" + *gate.word + "'";
+}
+
 std::string format_threshold(double value, Unit unit) {
   return format_quantity(value, dimension_of(unit));
 }

@@ -32,6 +32,9 @@ std::optional<Duration> step_time_limit(const Step& step, const Runbook& book);
 
 // "1%" for a ratio check's 0.01, "200ms" for 0.2 seconds, "12" for a count.
 std::string format_threshold(double value, Unit unit);
+// A gate's value as a reader writes it: its threshold in the check's unit, or its word
+// (true, false, or a string in quotes).
+std::string gate_value_text(const Gate& gate, Unit unit);
 
 // Gate rules (describe_rules.cpp): all of them as JSON; the budgets in words ("5 fails, 3
 // errors in all", empty without any); and what a gate's own rules change from its

@@ -32,6 +32,33 @@ GateSyntaxResult fail(std::string message, std::size_t offset) {
   return r;
 }
 
+// A value that is not a number at `i`: true, false, or a string in '...' or "..." (no
+// escapes: a runbook string holding a quote is written in the other kind of quotes).
+struct WordScan {
+  std::string word;   // "true", "false" or the string's characters
+  std::string shown;  // as written
+  std::size_t end = 0;
+  std::string error;
+};
+std::optional<WordScan> scan_word(std::string_view text, std::size_t i) {
+  const std::size_t n = text.size();
+  if (i < n && (text[i] == '\'' || text[i] == '"')) {
+    const std::size_t close = text.find(text[i], i + 1);
+    if (close == std::string_view::npos)
+      return WordScan{"", "", i, std::string("the string has no closing ") + text[i]};
+    return WordScan{std::string(text.substr(i + 1, close - i - 1)),
+                    std::string(text.substr(i, close - i + 1)), close + 1, ""};
+  }
+  for (std::string_view b : {"true", "false"}) {
+    const std::size_t e = i + b.size();
+    if (text.compare(i, b.size(), b) == 0 && (e == n || !is_name_char(text[e])))
+      return WordScan{std::string(b), std::string(b), e, ""};
+  }
+  return std::nullopt;
+}
+
+GateSyntaxResult finish(std::string_view text, std::size_t i, GateSyntax g);
+
 }  // namespace
 
 GateSyntaxResult parse_gate_syntax(std::string_view text) {
@@ -59,29 +86,45 @@ GateSyntaxResult parse_gate_syntax(std::string_view text) {
     g.op = CompareOp::lt, ++i;
   else if (i < n && text[i] == '>')
     g.op = CompareOp::gt, ++i;
+  else if (text.compare(i, 2, "==") == 0)
+    g.op = CompareOp::eq, i += 2;
+  else if (text.compare(i, 2, "!=") == 0)
+    g.op = CompareOp::ne, i += 2;
   else if (i < n && (text[i] == '=' || text[i] == '!'))
     return fail(
-        "'" +
-            std::string(text.substr(
-                i, text.compare(i, 2, "==") == 0 || text.compare(i, 2, "!=") == 0 ? 2 : 1)) +
-            "' is not a gate comparison: use <, <=, > or >=",
+        "'" + std::string(1, text[i]) + "' is not a gate comparison: use <, <=, >, >=, == or !=",
         op_at);
   else if (i == n)
-    return fail("expected <, <=, > or >= and a threshold after '" + g.check + "'", op_at);
+    return fail("expected <, <=, >, >=, == or != and a value after '" + g.check + "'", op_at);
   else
-    return fail(
-        "expected <, <=, > or >= after '" + g.check + "', found '" + std::string(1, text[i]) + "'",
-        op_at);
+    return fail("expected <, <=, >, >=, == or != after '" + g.check + "', found '" +
+                    std::string(1, text[i]) + "'",
+                op_at);
   skip();
 
   g.value_offset = i;
+  if (auto w = scan_word(text, i)) {
+    if (!w->error.empty()) return fail(w->error, i);
+    if (g.op != CompareOp::eq && g.op != CompareOp::ne)
+      return fail("'" + std::string(to_string(g.op)) + "' compares numbers: " + w->shown +
+                      " is compared with == or !=",
+                  op_at);
+    g.word = w->word;
+    i = w->end;
+    return finish(text, i, std::move(g));
+  }
   std::size_t j = i;
   if (j < n && (text[j] == '-' || text[j] == '+')) ++j;
   while (j < n && (std::isdigit(static_cast<unsigned char>(text[j])) || text[j] == '.')) ++j;
-  if (j == i || (j == i + 1 && (text[i] == '-' || text[i] == '+')))
-    return fail(i == n ? "expected a threshold after '" + std::string(to_string(g.op)) + "'"
-                       : "expected a number after '" + std::string(to_string(g.op)) + "'",
+  if (j == i || (j == i + 1 && (text[i] == '-' || text[i] == '+'))) {
+    const bool eq = g.op == CompareOp::eq || g.op == CompareOp::ne;
+    const std::string op = to_string(g.op);
+    return fail(i == n ? "expected a threshold after '" + op + "'"
+                : eq   ? "expected a number, true, false or a quoted string after '" + op +
+                           "' (write 'ok' in quotes)"
+                     : "expected a number after '" + op + "'",
                 i);
+  }
   const char* first = text.data() + i + (text[i] == '+' ? 1 : 0);
   auto [end, ec] = std::from_chars(first, text.data() + j, g.value);
   if (ec != std::errc() || end != text.data() + j || !std::isfinite(g.value))
@@ -104,6 +147,17 @@ GateSyntaxResult parse_gate_syntax(std::string_view text) {
     g.unit_offset = u;
     i = ue;
   }
+  return finish(text, i, std::move(g));
+}
+
+namespace {
+
+// After the value: the end, or "for DURATION".
+GateSyntaxResult finish(std::string_view text, std::size_t i, GateSyntax g) {
+  const std::size_t n = text.size();
+  auto skip = [&] {
+    while (i < n && is_space(text[i])) ++i;
+  };
   skip();
   if (i == n) return GateSyntaxResult{g, "", 0};
 
@@ -126,8 +180,6 @@ GateSyntaxResult parse_gate_syntax(std::string_view text) {
   g.sustain = *d;
   return GateSyntaxResult{g, "", 0};
 }
-
-namespace {
 
 // The number as written ("300", "0.5").
 std::string written(double v) {
@@ -202,13 +254,16 @@ Result<Gate> parse_gate(std::string_view text, const std::map<std::string, Check
     for (const auto& [name, c] : checks) names.push_back(name);
     return make_error("unknown check '" + s.gate->check + "'" + did_you_mean(s.gate->check, names));
   }
-  auto t = gate_threshold(*s.gate, it->second.unit);
-  if (!t.value) return make_error(t.error);
   Gate gate;
+  if (!s.gate->word) {
+    auto t = gate_threshold(*s.gate, it->second.unit);
+    if (!t.value) return make_error(t.error);
+    gate.threshold = *t.value;
+  }
+  gate.word = s.gate->word;
   gate.text = std::string(text);
   gate.check = s.gate->check;
   gate.op = s.gate->op;
-  gate.threshold = *t.value;
   gate.sustain = s.gate->sustain;
   return gate;
 }

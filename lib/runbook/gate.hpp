@@ -1,4 +1,5 @@
-// The gate-expression grammar: CHECK OP VALUE[UNIT] [for DURATION], OP one of < <= > >=.
+// The gate-expression grammar: CHECK OP VALUE[UNIT] [for DURATION], OP one of < <= > >=
+// == !=; with == and != the value may be true, false or a quoted string.
 // Parsing the text is separate from resolving it against the runbook's checks, so
 // validation can point at the exact column of what is wrong.
 #pragma once
@@ -19,7 +20,8 @@ struct GateSyntax {
   std::string check;
   std::size_t check_offset = 0;
   CompareOp op = CompareOp::lt;
-  double value = 0;  // as written, before the unit
+  double value = 0;                 // as written, before the unit
+  std::optional<std::string> word;  // == / != true, false or 'a string' (then no value)
   std::size_t value_offset = 0;
   std::string unit;             // "" when the value is a bare number
   std::size_t unit_offset = 0;  // where the unit starts (the value's offset when bare)

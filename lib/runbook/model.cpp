@@ -37,6 +37,10 @@ const char* to_string(CompareOp op) {
       return ">";
     case CompareOp::ge:
       return ">=";
+    case CompareOp::eq:
+      return "==";
+    case CompareOp::ne:
+      return "!=";
   }
   return "<";
 }

@@ -22,7 +22,7 @@ namespace rollout::runbook {
 using namespace std::chrono_literals;
 
 enum class Unit { ratio, seconds, bytes, count };
-enum class CompareOp { lt, le, gt, ge };
+enum class CompareOp { lt, le, gt, ge, eq, ne };
 enum class OnBreach { rollback, pause, notify };
 enum class OnInconclusive { rollback, pause, ignore };
 enum class AdvanceMode { automatic, manual };
@@ -84,12 +84,15 @@ struct GateRules {
 };
 
 // CHECK OP VALUE[UNIT] [for DURATION]; threshold is in the check's base unit
-// (ratio, seconds, bytes, count): "error_rate < 1%" has threshold 0.01.
+// (ratio, seconds, bytes, count): "error_rate < 1%" has threshold 0.01. With == or !=
+// the value may instead be true, false or a quoted string, which a JSON result is
+// compared with: "healthy == true", "status == 'ok'".
 struct Gate {
   std::string text;  // as written, for messages and reports
   std::string check;
   CompareOp op = CompareOp::lt;
   double threshold = 0;
+  std::optional<std::string> word;  // "true", "false" or the string; threshold unused then
   std::optional<Duration> sustain;  // "for 1h": a breach counts once sustained this long
   // Set when the gate is an inline table: its stage's rules with its own keys applied.
   std::optional<GateRules> rules;

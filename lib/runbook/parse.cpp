@@ -366,16 +366,29 @@ std::optional<Gate> parse_one_gate(const toml::node& n, const std::string& text,
                 (book.checks.empty() ? ": define it as [checks." + syn.gate->check + "]" : ""));
     return std::nullopt;
   }
-  auto th = gate_threshold(*syn.gate, it->second.unit);
-  if (!th.value) {
-    r.error(Reader::pos_in_string(n, at(th.error_offset)), th.error);
-    return std::nullopt;
-  }
   Gate g;
+  if (syn.gate->word) {
+    // Only a JSON document has values that are not numbers.
+    const auto src = book.metrics.find(it->second.source);
+    if (src != book.metrics.end() && std::holds_alternative<PrometheusSourceSpec>(src->second)) {
+      r.error(Reader::pos_in_string(n, at(syn.gate->value_offset)),
+              "check '" + syn.gate->check +
+                  "' comes from Prometheus, which answers with numbers: compare it with a "
+                  "number");
+      return std::nullopt;
+    }
+    g.word = syn.gate->word;
+  } else {
+    auto th = gate_threshold(*syn.gate, it->second.unit);
+    if (!th.value) {
+      r.error(Reader::pos_in_string(n, at(th.error_offset)), th.error);
+      return std::nullopt;
+    }
+    g.threshold = *th.value;
+  }
   g.text = text;
   g.check = syn.gate->check;
   g.op = syn.gate->op;
-  g.threshold = *th.value;
   g.sustain = syn.gate->sustain;
   g.pos = Reader::pos_in_string(n, at(0));
   return g;

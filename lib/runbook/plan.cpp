@@ -35,6 +35,10 @@ std::string flip(CompareOp op) {
       return "<=";
     case CompareOp::ge:
       return "<";
+    case CompareOp::eq:
+      return "!=";
+    case CompareOp::ne:
+      return "==";
   }
   return "?";
 }
@@ -91,7 +95,7 @@ nlohmann::json gates_json(const std::vector<Gate>& gates, const GateRules& owner
                    {"check", g.check},
                    {"op", to_string(g.op)},
                    {"threshold", g.threshold},
-                   {"threshold_text", format_threshold(g.threshold, c.unit)},
+                   {"threshold_text", gate_value_text(g, c.unit)},
                    {"unit", to_string(c.unit)},
                    {"sustain_ms", ms(g.sustain)},
                    {"source", c.source},
@@ -110,7 +114,7 @@ void gate_lines(const std::vector<Gate>& gates, const GateRules& owner, const Ru
     const auto& c = book.checks.at(g.check);
     const std::string own = g.rules ? rules_words(*g.rules, owner) : "";
     line(fmt::format("       {:<{}}  breach when {} {} {}{}{}", g.text, gw, g.check, flip(g.op),
-                     format_threshold(g.threshold, c.unit),
+                     gate_value_text(g, c.unit),
                      g.sustain ? " for " + format_duration(*g.sustain) : "",
                      own.empty() ? "" : " [" + own + "]"));
   }

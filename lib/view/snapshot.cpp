@@ -32,6 +32,7 @@ GateInfo gate_info(const events::GateFold& g) {
   static_cast<events::GateFold&>(info) = g;
   info.value = events::number_or_null(g.last);  // else "no data", or a NaN/Inf
   info.value_text = info.value.is_number() ? std::string()
+                    : !g.last_word.empty() ? g.last_word
                     : g.last               ? std::string(events::non_finite_word(*g.last))
                                            : std::string("no data");
   return info;

@@ -18,3 +18,10 @@ dryrun_head() {
   rb_exec_router '["/bin/false"]'
   rb_file_check /nonexistent/metrics.json f
 }
+# refused RUNBOOK REGEX WHAT: validate must exit 2 with a diagnostic matching REGEX.
+refused() {
+  "$ROLLOUT" validate "$1" > "$T/out" 2>&1
+  local code=$?
+  [ $code -eq 2 ] || fail "validate of $3: exit $code, want 2"
+  grep -qE "$2" "$T/out" || { cat "$T/out"; fail "$3 is not reported as expected"; }
+}

@@ -34,6 +34,35 @@ TEST_CASE("a finite value is compared with the threshold") {
   CHECK(evaluate(value(0.001), g, c) == Outcome::fail);
 }
 
+TEST_CASE("a word is compared with the gate's word by == and !=, and with nothing else") {
+  runbook::Check c;
+  runbook::Gate eq;
+  eq.op = runbook::CompareOp::eq;
+  eq.word = "ok";
+  runbook::Gate ne = eq;
+  ne.op = runbook::CompareOp::ne;
+  const Reading ok{Reading::Kind::value, 0, "/status = \"ok\"", "ok"};
+  const Reading bad{Reading::Kind::value, 0, "/status = \"degraded\"", "degraded"};
+  CHECK(evaluate(ok, eq, c) == Outcome::pass);
+  CHECK(evaluate(bad, eq, c) == Outcome::fail);
+  CHECK(evaluate(ok, ne, c) == Outcome::fail);
+  CHECK(evaluate(bad, ne, c) == Outcome::pass);
+  // A number where a word is expected, or a word where a number is: the check reads the
+  // wrong thing, which is an error and never a verdict.
+  std::string why;
+  CHECK(evaluate(value(1), eq, c, std::nullopt, &why) == Outcome::error);
+  CHECK(why == "expected ok, got a number");
+  CHECK(evaluate(ok, lt(0.01), c, std::nullopt, &why) == Outcome::error);
+  CHECK(why == "not a number: ok");
+  // No data is still no data.
+  CHECK(evaluate(Reading{Reading::Kind::empty, 0, ""}, eq, c) == c.no_data);
+  // Numbers compare exactly with == and !=.
+  runbook::Gate three = lt(3);
+  three.op = runbook::CompareOp::eq;
+  CHECK(evaluate(value(3), three, c) == Outcome::pass);
+  CHECK(evaluate(value(2), three, c) == Outcome::fail);
+}
+
 TEST_CASE("NaN and infinities are inconclusive; empty follows no_data; errors are errors") {
   runbook::Check c;
   CHECK(evaluate(value(std::nan("")), lt(1), c) == Outcome::inconclusive);

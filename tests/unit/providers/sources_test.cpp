@@ -31,7 +31,7 @@ using Kind = Reading::Kind;
 
 TEST_CASE("JSON document + pointer") {
   const std::string doc =
-      R"({"canary":{"error_rate":0.012,"p99":null,"name":"x","n":3},"list":[1,2]})";
+      R"({"canary":{"error_rate":0.012,"p99":null,"name":"x","n":3,"up":false},"list":[1,2]})";
   auto v = reading_from_json(doc, "/canary/error_rate");
   CHECK(v.kind == Kind::value);
   CHECK(v.value == doctest::Approx(0.012));
@@ -41,10 +41,15 @@ TEST_CASE("JSON document + pointer") {
   CHECK(reading_from_json(doc, "/canary/missing").kind == Kind::empty);
   CHECK(reading_from_json(doc, "/list/9").kind == Kind::empty);
   CHECK(reading_from_json(doc, "/canary/p99").kind == Kind::empty);
+  // A string or a boolean is a word, for a gate's == or != (any other gate errs on it).
   auto s = reading_from_json(doc, "/canary/name");
-  CHECK(s.kind == Kind::error);
-  CHECK(s.detail.find("not a number") != std::string::npos);
-  CHECK(reading_from_json(doc, "/canary").kind == Kind::error);
+  CHECK(s.kind == Kind::value);
+  CHECK(s.word == "x");
+  CHECK(reading_from_json(doc, "/canary/up").word == "false");
+  CHECK_FALSE(reading_from_json(doc, "/canary/n").word);
+  auto obj = reading_from_json(doc, "/canary");
+  CHECK(obj.kind == Kind::error);
+  CHECK(obj.detail.find("not a number") != std::string::npos);
   auto bad = reading_from_json("<html>oops</html>", "/x");
   CHECK(bad.kind == Kind::error);
   CHECK(bad.detail.find("not a JSON document") != std::string::npos);

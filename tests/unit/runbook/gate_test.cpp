@@ -30,6 +30,27 @@ TEST_CASE("the forms of a gate") {
   CHECK(parse_gate_syntax("errors.total < 3").gate->check == "errors.total");
 }
 
+TEST_CASE("== and != compare numbers, true, false and quoted strings") {
+  auto b = parse_gate_syntax("healthy == true");
+  REQUIRE(b.gate);
+  CHECK(b.gate->op == CompareOp::eq);
+  CHECK(b.gate->word == "true");
+  auto s = parse_gate_syntax("status != \"degraded\" for 2m");
+  REQUIRE(s.gate);
+  CHECK(s.gate->op == CompareOp::ne);
+  CHECK(s.gate->word == "degraded");
+  CHECK(s.gate->sustain == std::chrono::minutes(2));
+  CHECK(parse_gate_syntax("status == 'all good'").gate->word == "all good");
+  auto n = parse_gate_syntax("replicas == 3");
+  REQUIRE(n.gate);
+  CHECK_FALSE(n.gate->word);
+  CHECK(n.gate->value == 3);
+  std::map<std::string, Check> checks{{"status", Check{}}};
+  auto g = parse_gate("status == 'ok'", checks);
+  REQUIRE(g);
+  CHECK(g->word == "ok");
+}
+
 TEST_CASE("syntax errors carry the offset of what is wrong") {
   auto e = parse_gate_syntax("error_rate < 1mss");
   REQUIRE_FALSE(e.gate);
@@ -37,10 +58,24 @@ TEST_CASE("syntax errors carry the offset of what is wrong") {
   CHECK(e.error.find("did you mean 'ms'") != std::string::npos);
   CHECK(e.error_offset == 14);
 
-  auto op = parse_gate_syntax("error_rate == 1%");
+  auto op = parse_gate_syntax("error_rate = 1%");
   REQUIRE_FALSE(op.gate);
-  CHECK(op.error.find("'==' is not a gate comparison") != std::string::npos);
+  CHECK(op.error.find("'=' is not a gate comparison: use <, <=, >, >=, == or !=") !=
+        std::string::npos);
   CHECK(op.error_offset == 11);
+
+  auto ordered = parse_gate_syntax("status < 'ok'");
+  REQUIRE_FALSE(ordered.gate);
+  CHECK(ordered.error.find("'<' compares numbers: 'ok' is compared with == or !=") !=
+        std::string::npos);
+  auto bare = parse_gate_syntax("status == ok");
+  REQUIRE_FALSE(bare.gate);
+  CHECK(bare.error.find("a quoted string") != std::string::npos);
+  CHECK(bare.error_offset == 10);
+  auto open = parse_gate_syntax("status == 'ok");
+  REQUIRE_FALSE(open.gate);
+  CHECK(open.error.find("no closing '") != std::string::npos);
+  CHECK_FALSE(parse_gate_syntax("healthy == truest").gate);
 
   auto noval = parse_gate_syntax("error_rate <");
   REQUIRE_FALSE(noval.gate);

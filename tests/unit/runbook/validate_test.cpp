@@ -236,3 +236,14 @@ TEST_CASE("an unknown key is named in at most 64 characters, however long it is"
   CHECK(d->message.size() < 300);
   CHECK(d->message.find(std::string(64, 'k') + "...'") != std::string::npos);
 }
+
+TEST_CASE("a Prometheus check compared with a word is an error at the word") {
+  auto l = load(edit("gates = [\"error_rate < 1%\", \"p99 < 200ms\"]",
+                     "gates = [\"error_rate == 'ok'\", \"p99 < 200ms\"]"));
+  CHECK_FALSE(l.ok());
+  const Diagnostic* d =
+      find(l, "check 'error_rate' comes from Prometheus, which answers with numbers");
+  REQUIRE(d);
+  CHECK(d->pos.line == 32);
+  CHECK(d->pos.col == 25);
+}
