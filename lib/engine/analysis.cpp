@@ -36,14 +36,13 @@ void Engine::analysis_enter(int stage_index, bool weight_set) {
 
 void Engine::analysis_leave(int stage_index) {
   if (!analysis_on_ || stage_index != book_.analysis->until_index) return;
+  const bool passing = analysis_not_passing() == nullptr;
   analysis_on_ = false;
   int measurements = 0;
-  bool passing = true;
   for (const auto& r : analysis_runs_) {
     const auto& c = r.tracker.counts();
     measurements =
         std::max(measurements, c.passes + c.total_fails + c.total_inconclusives + c.total_errors);
-    if (r.acts() && r.tracker.latest() && !r.tracker.passing(*r.rules)) passing = false;
   }
   analysis_runs_.clear();
   const std::string& stage = book_.stages[static_cast<std::size_t>(stage_index)].name;
@@ -54,7 +53,7 @@ void Engine::analysis_leave(int stage_index) {
 }
 
 std::optional<ControlRequest> Engine::check_analysis() {
-  if (!analysis_on_ || in_rollback_ || analysis_held_) return std::nullopt;
+  if (!analysis_measuring()) return std::nullopt;
   if (!analysis_breach_) {
     const auto due = next_due(analysis_runs_);
     if (!due || ports_.clock.now() < *due) return std::nullopt;
@@ -67,7 +66,7 @@ std::optional<ControlRequest> Engine::check_analysis() {
 }
 
 Duration Engine::analysis_wake(Duration deadline) const {
-  if (!analysis_on_ || in_rollback_ || analysis_held_) return deadline;
+  if (!analysis_measuring()) return deadline;
   const auto due = next_due(analysis_runs_);
   return due ? std::min(deadline, *due) : deadline;
 }
@@ -76,11 +75,10 @@ Engine::Flow Engine::on_analysis_breach() {
   const ActingBreach b = *analysis_breach_;
   analysis_breach_.reset();
   const runbook::Stage& stage = book_.stages[static_cast<std::size_t>(analysis_stage_)];
-  // While a person decides, the analysis waits with them; if they continue, the breach
-  // is an episode the next pass ends (no second breach on the same failing run).
-  analysis_held_ = true;
+  // A pause waits for a person with the analysis held (wait_for_operator); if they
+  // continue, the breach is an episode the next pass ends (no second breach on the same
+  // failing run).
   Flow flow = act_on_breach(stage, b.action, b.why);
-  analysis_held_ = false;
   if (!flow && b.run < analysis_runs_.size()) {
     analysis_runs_[b.run].tracker.opened_episode();
     for (auto& r : analysis_runs_) schedule_after(r, ports_.clock.now());

@@ -177,6 +177,7 @@ class Engine {
   // acts on it as a breach of the stage running then.
   void analysis_enter(int stage_index, bool weight_set);  // starts it where its span begins
   void analysis_leave(int stage_index);                   // stage done: its span may end
+  bool analysis_measuring() const { return analysis_on_ && !in_rollback_ && !analysis_held_; }
   std::optional<ControlRequest> check_analysis();
   Duration analysis_wake(Duration deadline) const;  // no later than its next measurement
   Flow on_analysis_breach();
@@ -232,7 +233,7 @@ class Engine {
   std::optional<std::pair<std::string, std::string>> job_failure_;  // stage, why
   std::vector<GateRun> analysis_runs_;  // the background analysis's gates, while it runs
   bool analysis_on_ = false;
-  bool analysis_held_ = false;  // not measured while a person decides on its breach
+  bool analysis_held_ = false;  // not measured while a person decides (wait_for_operator)
   int analysis_stage_ = -1;     // the stage running now, whose events the analysis's are
   std::optional<ActingBreach> analysis_breach_;
 };

@@ -23,10 +23,6 @@ bool looks_numeric(const std::string& s) {
   return !s.empty() && ec == std::errc() && end == s.data() + s.size();
 }
 
-}  // namespace
-
-namespace {
-
 using runbook::Diagnostic;
 using runbook::Reader;
 
