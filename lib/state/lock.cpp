@@ -224,8 +224,15 @@ RolloutLock::Attempt RolloutLock::acquire(const std::string& dir, const LockHold
     else
       a.error = fmt::format("cannot lock {}: {}", what, std::strerror(err));
   };
-  if (::flock(dir_fd, LOCK_EX | LOCK_NB) != 0) {
+  // A holder that exits between our flock and our look at /proc/locks names nobody: it is
+  // gone, so try again (a few times, then report what we saw).
+  for (int tries = 0; ::flock(dir_fd, LOCK_EX | LOCK_NB) != 0; ++tries) {
     const int err = errno;
+    if (err == EWOULDBLOCK && tries < 3 && proc_locks_readable() && flock_holders(dir).empty() &&
+        flock_holders(path).empty()) {
+      ::usleep(20'000);
+      continue;
+    }
     ::close(dir_fd);
     not_locked(dir, err);
     return a;

@@ -8,9 +8,13 @@ write_runbook "$T/rb.toml" 60s
 runner=$!
 PIDS+=($runner)
 wait_for_journal hold_started 20 || { cat "$T/out"; fail "never held"; }
+# Stopped, the runner cannot notice the deleted file and exit (cli.lock_lost covers that),
+# so the second resume meets a runner that still holds the directory's lock.
+kill -STOP $runner
 rm "$ROLLOUT_STATE_DIR/cli-demo/lock"
 "$ROLLOUT" resume > "$T/out2" 2> "$T/err2"
 code=$?
+kill -CONT $runner
 [ $code -eq 4 ] || { cat "$T/out2" "$T/err2"; fail "second resume exit $code, want 4 (locked)"; }
 grep -q "locked by another process: pid $runner" "$T/err2" || { cat "$T/err2"; fail "holder pid $runner not named"; }
 ok "second resume refused (exit 4), names pid $runner"
